@@ -1,0 +1,36 @@
+# Two commands for a new user: `make build` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: build test lint bench validate schema clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+build: $(STAMP)
+	$(BIN)/itreport build content --out output
+
+validate: $(STAMP)
+	$(BIN)/itreport validate content
+
+schema: $(STAMP)
+	$(BIN)/itreport schema content
+
+lint: $(STAMP)
+	$(BIN)/ruff check itreport tests bench
+	$(BIN)/ruff format --check itreport tests bench
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) output

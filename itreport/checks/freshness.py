@@ -1,0 +1,101 @@
+"""Soft findings (warnings): stale status, overdue reviews, expiring certificates, missing managers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from itreport.checks import Checker
+from itreport.models.projects import ProjectState
+
+
+def add_months_to_date(d: date, months: int) -> date:
+    idx = d.year * 12 + (d.month - 1) + months
+    year, month = divmod(idx, 12)
+    month += 1
+    # Clamp to the month's last day (e.g. 31 Jan + 1 month → 28/29 Feb).
+    for day in (d.day, 30, 29, 28):
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def check(ctx: Checker) -> None:
+    c = ctx.content
+    as_of = c.division.as_of
+    limits = c.division.thresholds
+    for project in c.projects:
+        live = project.state in (ProjectState.ACTIVE, ProjectState.ON_HOLD)
+        if not live:
+            continue
+        if project.manager is None:
+            ctx.warning(
+                project,
+                "owner",
+                message=f"project '{project.id}' has no project manager",
+                hint="add 'manager: <person id>' (the owner stays accountable)",
+                rule="projects.manager",
+            )
+        if not project.status:
+            ctx.warning(
+                project,
+                "id",
+                message=f"project '{project.id}' has no status report",
+                hint="add a dated entry under 'status:'",
+                rule="projects.stale",
+            )
+            continue
+        latest = max(project.status, key=lambda r: r.date)
+        age = (as_of - latest.date).days
+        if age > limits.status_stale_days:
+            ctx.warning(
+                latest,
+                "date",
+                message=f"latest status report is {age} days old (limit {limits.status_stale_days})",
+                hint="add a current status report; the briefing shows this project grey",
+                rule="projects.stale",
+            )
+    for person in c.people:
+        if person.end is not None and person.end < as_of:
+            continue
+        if person.employment.value == "employee":
+            last = person.review.last
+            due = add_months_to_date(last, person.review.cycle_months) if last else None
+            if due is None and (as_of - person.start).days > 183:
+                ctx.warning(
+                    person,
+                    "review",
+                    message=f"{person.id} has no recorded performance review",
+                    hint="record review: last: <date>",
+                    rule="people.review",
+                    at_key=True,
+                )
+            elif due is not None and due < as_of:
+                ctx.warning(
+                    person.review,
+                    "last",
+                    message=f"review for {person.id} overdue since {due}",
+                    hint="hold the review and update review.last",
+                    rule="people.review",
+                )
+        for held in person.certifications:
+            if held.expires is None:
+                continue
+            days = (held.expires - as_of).days
+            if days < 0:
+                ctx.warning(
+                    held,
+                    "expires",
+                    message=f"{person.id}: certification '{held.certification}' expired on {held.expires}",
+                    hint="renew it or remove it",
+                    rule="people.certification",
+                )
+            elif days <= limits.certification_expiry_days:
+                ctx.warning(
+                    held,
+                    "expires",
+                    message=f"{person.id}: certification '{held.certification}' expires in {days} days",
+                    hint="plan the renewal",
+                    rule="people.certification",
+                )

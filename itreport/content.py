@@ -1,0 +1,184 @@
+"""Assemble a typed division from a content source: parse every file, validate it by kind.
+
+This is the "model" stage: it knows which file holds which kind of content, validates each file
+against its pydantic model, and collects every problem before giving up. Cross-file rules live in
+`itreport.checks`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fnmatch import fnmatch
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+
+from itreport.load import ContentSource, Document, FolderSource, Position, read_all
+from itreport.model_errors import problems_from_validation
+from itreport.models import KINDS, Model
+from itreport.models.base import attach_sources
+from itreport.models.budget import BudgetFile
+from itreport.models.division import Division
+from itreport.models.people import (
+    Certification,
+    PeopleFile,
+    Person,
+    PositionsFile,
+    Programme,
+    Role,
+    RolesFile,
+    Team,
+    TeamsFile,
+    TrainingFile,
+)
+from itreport.models.people import (
+    Position as OpenPosition,
+)
+from itreport.models.projects import Project
+from itreport.models.strategy import NarrativeFile, StrategyFile
+from itreport.problems import Problem, Severity
+
+IGNORED_DIRS = ("schemas/",)
+M = TypeVar("M", bound=Model)
+
+
+def kind_of(rel: str) -> str | None:
+    for kind, (_model, pattern) in KINDS.items():
+        if (
+            fnmatch(rel, pattern)
+            and ("/" in pattern) == ("/" in rel)
+            and rel.count("/") == pattern.count("/")
+        ):
+            return kind
+    return None
+
+
+@dataclass
+class Content:
+    """The whole division, typed, with the documents it was read from (for locating problems)."""
+
+    division: Division
+    teams: list[Team] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    roles: list[Role] = field(default_factory=list)
+    certifications: list[Certification] = field(default_factory=list)
+    programmes: list[Programme] = field(default_factory=list)
+    positions: list[OpenPosition] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    budgets: list[BudgetFile] = field(default_factory=list)
+    strategy: StrategyFile = field(default_factory=StrategyFile)
+    narrative: NarrativeFile | None = None
+    documents: dict[str, Document] = field(default_factory=dict)
+    label: str = ""
+    incomplete: set[str] = field(default_factory=set)
+    """Kinds with a file that failed to load: references into them are not checked."""
+
+    def where(self, entity: Model, *keys: str | int, at_key: bool = False) -> tuple[str, Position]:
+        """File and position of an entity (or a value below it) for a problem message."""
+        file, path = entity.source
+        doc = self.documents.get(file)
+        if doc is None:
+            return file, Position(0, 0)
+        return file, doc.position((*path, *keys), key=at_key)
+
+    def budget_for(self, fiscal_year: int) -> BudgetFile | None:
+        return next((b for b in self.budgets if b.fiscal_year == fiscal_year), None)
+
+
+@dataclass
+class LoadResult:
+    content: Content | None
+    problems: list[Problem]
+    documents: dict[str, Document]
+
+
+def _validate(doc: Document, model: type[M], problems: list[Problem]) -> M | None:
+    try:
+        obj = model.model_validate(doc.data)
+    except ValidationError as exc:
+        problems.extend(problems_from_validation(exc, doc, model))
+        return None
+    attach_sources(obj, doc.name)
+    return obj
+
+
+def load_content(source: ContentSource) -> LoadResult:
+    """Parse and validate every content file; never raises for bad data."""
+    problems: list[Problem] = []
+    by_kind: dict[str, list[Any]] = {kind: [] for kind in KINDS}
+    documents: dict[str, Document] = {}
+    incomplete: set[str] = set()
+    for rel, doc, file_problems in read_all(source):
+        if rel.startswith(IGNORED_DIRS):
+            continue
+        problems.extend(file_problems)
+        if doc is not None:
+            documents[doc.name] = doc
+        kind = kind_of(rel)
+        if kind is None:
+            problems.append(
+                Problem(
+                    source.display(rel),
+                    0,
+                    0,
+                    Severity.WARNING,
+                    "file is not a known kind of content and was ignored",
+                    hint="known files: " + ", ".join(pattern for _m, pattern in KINDS.values()),
+                    rule="content.unknown-file",
+                )
+            )
+            continue
+        obj = None
+        if doc is not None and not any(p.rule == "yaml.syntax" for p in file_problems):
+            obj = _validate(doc, KINDS[kind][0], problems)
+        if obj is None:
+            incomplete.add(kind)
+        else:
+            by_kind[kind].append(obj)
+
+    divisions: list[Division] = by_kind["division"]
+    if not divisions:
+        if not any(kind_of(rel) == "division" for rel in source.files()):
+            problems.append(
+                Problem(
+                    source.display("division.yaml"),
+                    0,
+                    0,
+                    Severity.ERROR,
+                    "division.yaml is missing",
+                    hint="every content folder needs division.yaml (name, as_of, period, currency, …); "
+                    "run `itreport new` or copy the example",
+                    rule="content.missing-division",
+                )
+            )
+        return LoadResult(None, problems, documents)
+
+    content = Content(division=divisions[0], documents=documents, label=source.label, incomplete=incomplete)
+    for teams in _typed(by_kind["teams"], TeamsFile):
+        content.teams.extend(teams.teams)
+    for people in _typed(by_kind["people"], PeopleFile):
+        content.people.extend(people.people)
+    for roles in _typed(by_kind["roles"], RolesFile):
+        content.roles.extend(roles.roles)
+    for training in _typed(by_kind["training"], TrainingFile):
+        content.certifications.extend(training.certifications)
+        content.programmes.extend(training.programmes)
+    for positions in _typed(by_kind["positions"], PositionsFile):
+        content.positions.extend(positions.positions)
+    content.projects = sorted(_typed(by_kind["project"], Project), key=lambda p: p.id)
+    content.budgets = sorted(_typed(by_kind["budget"], BudgetFile), key=lambda b: b.fiscal_year)
+    for strategy in _typed(by_kind["strategy"], StrategyFile):
+        content.strategy = strategy
+    for narrative in _typed(by_kind["narrative"], NarrativeFile):
+        content.narrative = narrative
+    return LoadResult(content, problems, documents)
+
+
+def _typed(items: list[Any], model: type[M]) -> list[M]:
+    return [item for item in items if isinstance(item, model)]
+
+
+def load_folder(path: Path) -> LoadResult:
+    """Load content from a folder, naming files as the user gave the folder."""
+    return load_content(FolderSource(path, shown_as=str(path)))

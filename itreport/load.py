@@ -1,0 +1,310 @@
+"""Read YAML content with a position for every value, from a folder or from a git revision.
+
+PyYAML's C composer gives us nodes with marks; we build plain Python values from them ourselves so
+that (a) every value and key keeps its line and column, (b) duplicate keys are an error instead of
+"last one wins", and (c) scalars follow YAML 1.2 core rules: only true/false are booleans, so
+`NO`, `on` or `yes` stay strings, and dates and numbers stay text for the models to parse exactly
+(money never passes through float; `2026-02-30` becomes a located error, not a crash).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, Protocol
+
+import yaml
+
+from itreport.problems import Problem, Severity
+
+try:  # pragma: no cover - the C loader is present in PyYAML wheels; the fallback keeps it working anyway
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+PathKey = tuple[str | int, ...]
+
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+@dataclass(frozen=True)
+class Position:
+    line: int
+    col: int
+    width: int = 1
+
+
+@dataclass
+class Document:
+    """One YAML file: its text, its plain-Python data and where each value and key stands."""
+
+    name: str
+    text: str
+    data: Any = None
+    values: dict[PathKey, Position] = field(default_factory=dict)
+    keys: dict[PathKey, Position] = field(default_factory=dict)
+
+    def position(self, path: PathKey, *, key: bool = False) -> Position:
+        """The position of the value (or key) at `path`, or of its nearest located ancestor."""
+        table = self.keys if key else self.values
+        probe = tuple(path)
+        while probe:
+            if probe in table:
+                return table[probe]
+            if probe in self.values:
+                return self.values[probe]
+            probe = probe[:-1]
+        return self.values.get((), Position(1, 1))
+
+    def line_text(self, line: int) -> str:
+        lines = self.text.splitlines()
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+class ContentSource(Protocol):
+    """Where content files come from: the working tree or a git revision."""
+
+    @property
+    def label(self) -> str: ...
+
+    def files(self) -> list[str]:
+        """Relative POSIX paths of every .yaml/.yml file, sorted."""
+        ...
+
+    def read(self, rel: str) -> bytes: ...
+
+    def display(self, rel: str) -> str:
+        """How a file is named in messages (as the user would type it)."""
+        ...
+
+
+def _is_yaml(name: str) -> bool:
+    return name.endswith((".yaml", ".yml"))
+
+
+@dataclass
+class FolderSource:
+    root: Path
+    shown_as: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.shown_as or str(self.root)
+
+    def files(self) -> list[str]:
+        out = []
+        for p in self.root.rglob("*"):
+            if p.is_file() and _is_yaml(p.name):
+                out.append(p.relative_to(self.root).as_posix())
+        return sorted(out)
+
+    def read(self, rel: str) -> bytes:
+        return (self.root / rel).read_bytes()
+
+    def display(self, rel: str) -> str:
+        prefix = self.shown_as if self.shown_as else str(self.root)
+        return str(PurePosixPath(prefix) / rel) if prefix not in ("", ".") else rel
+
+
+class GitError(Exception):
+    """A git revision or repository could not be read."""
+
+
+@dataclass
+class GitSource:
+    """Content as it was at a git revision, read from git objects without touching the work tree."""
+
+    repo: Path
+    rev: str
+    subdir: str = "content"
+    _blobs: dict[str, str] = field(default_factory=dict, init=False, repr=False)
+
+    @property
+    def label(self) -> str:
+        return f"{self.rev}:{self.subdir}"
+
+    def _git(self, *args: str) -> bytes:
+        try:
+            res = subprocess.run(["git", *args], cwd=self.repo, capture_output=True, check=False)
+        except OSError as exc:  # git itself missing
+            raise GitError(f"cannot run git: {exc}") from exc
+        if res.returncode != 0:
+            raise GitError(res.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed")
+        return res.stdout
+
+    def files(self) -> list[str]:
+        prefix = self.subdir.strip("/")
+        out = self._git("ls-tree", "-r", "-z", "--full-tree", self.rev, "--", prefix or ".")
+        names: list[str] = []
+        for entry in out.split(b"\0"):
+            if not entry:
+                continue
+            meta, _, path = entry.decode("utf-8").partition("\t")
+            _mode, kind, sha = meta.split()
+            if kind != "blob" or not _is_yaml(path):
+                continue
+            rel = path[len(prefix) + 1 :] if prefix else path
+            self._blobs[rel] = sha
+            names.append(rel)
+        return sorted(names)
+
+    def read(self, rel: str) -> bytes:
+        if not self._blobs:
+            self.files()
+        return self._git("cat-file", "blob", self._blobs[rel])
+
+    def display(self, rel: str) -> str:
+        return f"{self.rev}:{PurePosixPath(self.subdir) / rel}"
+
+
+def _decode(name: str, raw: bytes) -> tuple[str | None, Problem | None]:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        line_start = before[before.rfind(b"\n") + 1 :]
+        col = len(line_start.decode("utf-8", "replace")) + 1  # columns count characters, not bytes
+        return None, Problem(
+            name,
+            line,
+            col,
+            Severity.ERROR,
+            f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+            hint="save the file as UTF-8 (most editors: 'Save with encoding' → UTF-8)",
+            rule="yaml.encoding",
+        )
+    return text, None
+
+
+_YAML_HINTS = {
+    "found character '\\t' that cannot start any token": "YAML indentation must use spaces, not tabs",
+    "found character '\\t'": "YAML indentation must use spaces, not tabs",
+    "mapping values are not allowed here": "a value containing ': ' must be quoted, or a key is mis-indented",
+    "expected <block end>, but found": "check the indentation of this line against the lines above",
+    "could not find expected ':'": "a key must be followed by ': ' (colon and space)",
+    "found undefined alias": "define the anchor (&name) before using the alias (*name)",
+    "found unexpected end of stream": "a quote or bracket is not closed",
+    "did not find expected '-' indicator": "list items must line up; check this line's indentation",
+    "did not find expected key": "check the indentation of this line against the lines above",
+}
+
+
+def _yaml_problem(name: str, exc: yaml.YAMLError) -> Problem:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    message = f"YAML syntax error: {problem}"
+    if context and "while" not in context:
+        message += f" ({context})"
+    hint = next((h for k, h in _YAML_HINTS.items() if problem.startswith(k)), "")
+    if not hint and ("\t" in problem or "tab character" in problem):
+        hint = _YAML_HINTS["found character '\\t'"]
+    return Problem(name, line, col, Severity.ERROR, message, hint=hint, rule="yaml.syntax")
+
+
+class _Builder:
+    """Turns a composed node tree into plain values, recording positions and duplicate keys."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.problems: list[Problem] = []
+
+    def build(self, node: yaml.Node, path: PathKey) -> Any:
+        m = node.start_mark
+        width = max(1, node.end_mark.index - m.index) if m.line == node.end_mark.line else 1
+        self.doc.values[path] = Position(m.line + 1, m.column + 1, width)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
+        return _scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            km = key_node.start_mark
+            kpos = Position(km.line + 1, km.column + 1, max(1, key_node.end_mark.index - km.index))
+            if key_node.tag == _MERGE or not isinstance(key_node, yaml.ScalarNode):
+                self.problems.append(
+                    Problem(
+                        self.doc.name,
+                        kpos.line,
+                        kpos.col,
+                        Severity.ERROR,
+                        "merge keys and complex keys are not supported",
+                        hint="write the keys out in full; each entry should stand on its own",
+                        width=kpos.width,
+                        rule="yaml.key",
+                    )
+                )
+                continue
+            key = str(key_node.value)
+            if key in out:
+                first = self.doc.keys[(*path, key)]
+                self.problems.append(
+                    Problem(
+                        self.doc.name,
+                        kpos.line,
+                        kpos.col,
+                        Severity.ERROR,
+                        f"duplicate key '{key}'",
+                        hint=f"'{key}' is already set on line {first.line}; remove one of them",
+                        width=kpos.width,
+                        rule="yaml.duplicate-key",
+                    )
+                )
+                continue
+            self.doc.keys[(*path, key)] = kpos
+            out[key] = self.build(value_node, (*path, key))
+        return out
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    value: str = node.value
+    if node.style is not None:  # quoted or block scalars are always strings
+        return value
+    if node.tag == _NULL:
+        return None
+    if node.tag == _BOOL and value in ("true", "True", "TRUE", "false", "False", "FALSE"):
+        return value.lower() == "true"
+    # Everything else (YAML 1.1 booleans like NO/on, ints, floats, timestamps) stays text: the
+    # models parse numbers to Decimal/int and dates exactly, and strings stay what was written.
+    return value
+
+
+def parse(name: str, raw: bytes) -> tuple[Document | None, list[Problem]]:
+    """Parse one file's bytes into a located Document, with the problems found on the way.
+
+    The document is None only when the bytes are not text; after a syntax error it holds the
+    text (for showing the line) and no data.
+    """
+    text, problem = _decode(name, raw)
+    if text is None:
+        return None, [problem] if problem else []
+    doc = Document(name=name, text=text)
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        return doc, [_yaml_problem(name, exc)]  # the text is kept to show the line
+    if node is None:
+        doc.data = None
+        return doc, []
+    builder = _Builder(doc)
+    doc.data = builder.build(node, ())
+    return doc, builder.problems
+
+
+def read_all(source: ContentSource) -> Iterator[tuple[str, Document | None, list[Problem]]]:
+    """Every YAML file of a source, parsed: (relative path, document or None, problems)."""
+    for rel in source.files():
+        name = source.display(rel)
+        doc, problems = parse(name, source.read(rel))
+        yield rel, doc, problems

@@ -1,0 +1,100 @@
+"""Shared building blocks of the content models: strict base class, ids, money, months, tiers."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+Id = Annotated[
+    str,
+    StringConstraints(pattern=ID_PATTERN, max_length=64),
+    Field(
+        description="Identifier: lower-case letters, digits, '.', '_' or '-'; referenced from other files."
+    ),
+]
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+Month = Annotated[str, StringConstraints(pattern=MONTH_PATTERN), Field(description="A month as YYYY-MM.")]
+Money = Annotated[
+    Decimal,
+    Field(
+        allow_inf_nan=False, description="An amount in the division's currency, read exactly (never float)."
+    ),
+]
+Percent = Annotated[Decimal, Field(ge=0, le=100, allow_inf_nan=False, description="0 to 100.")]
+Score = Annotated[int, Field(ge=1, le=5, description="1 (lowest) to 5 (highest).")]
+Markdown = Annotated[str, Field(description="Markdown text (rendered and sanitised).")]
+
+
+class Tier(StrEnum):
+    """Who may read a field that describes a person (see issue 4 and docs/content.md)."""
+
+    INTERNAL = "internal"
+    MANAGEMENT = "management"
+    RESTRICTED = "restricted"
+
+
+def tier(level: Tier) -> dict[str, Any]:
+    """`json_schema_extra` marking a field's data tier; kept in the schema so editors show it."""
+    return {"x-tier": level.value}
+
+
+class RAG(StrEnum):
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+
+
+class Model(BaseModel):
+    """Base for every content model: unknown keys are errors; each instance knows where it was read."""
+
+    model_config = ConfigDict(extra="forbid", validate_default=True, use_enum_values=False)
+
+    _file: str = PrivateAttr(default="")
+    _path: tuple[str | int, ...] = PrivateAttr(default=())
+
+    @property
+    def source(self) -> tuple[str, tuple[str | int, ...]]:
+        return self._file, self._path
+
+
+def attach_sources(obj: Any, file: str, path: tuple[str | int, ...] = ()) -> None:
+    """Record file and YAML path on every model instance so checks can point at the line."""
+    if isinstance(obj, Model):
+        obj._file = file
+        obj._path = path
+        for name in type(obj).model_fields:
+            attach_sources(getattr(obj, name), file, (*path, name))
+    elif isinstance(obj, list):
+        for i, item in enumerate(obj):
+            attach_sources(item, file, (*path, i))
+    elif isinstance(obj, dict):
+        for key, item in obj.items():
+            attach_sources(item, file, (*path, str(key)))
+
+
+_MONTH_RE = re.compile(MONTH_PATTERN)
+
+
+def month_of(d: date) -> str:
+    return f"{d.year:04d}-{d.month:02d}"
+
+
+def month_start(month: str) -> date:
+    y, m = month.split("-")
+    return date(int(y), int(m), 1)
+
+
+def add_months(month: str, n: int) -> str:
+    y, m = (int(x) for x in month.split("-"))
+    idx = y * 12 + (m - 1) + n
+    return f"{idx // 12:04d}-{idx % 12 + 1:02d}"
+
+
+def is_month(value: str) -> bool:
+    return bool(_MONTH_RE.match(value))

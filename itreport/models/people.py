@@ -1,0 +1,139 @@
+"""teams.yaml, people.yaml, roles.yaml, training.yaml and positions.yaml: the division's people."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import Field
+
+from itreport.models.base import Id, Markdown, Model, Money, Tier, tier
+
+
+class Team(Model):
+    id: Id
+    name: str
+    parent: Id | None = Field(default=None, description="Team id of the parent team.")
+    lead: Id | None = Field(default=None, description="Person id of the team lead.")
+    cost_centre: Id | None = Field(default=None, description="Cost centre id (division.yaml).")
+    mission: str | None = None
+
+
+class TeamsFile(Model):
+    teams: list[Team]
+
+
+class Employment(StrEnum):
+    EMPLOYEE = "employee"
+    CONTRACTOR = "contractor"
+    CONSULTANT = "consultant"
+
+
+class Review(Model):
+    cycle_months: Annotated[int, Field(ge=1, le=36)] = 12
+    last: date | None = Field(default=None, json_schema_extra=tier(Tier.MANAGEMENT))
+
+
+class HeldCertification(Model):
+    certification: Id = Field(description="Certification id (training.yaml).")
+    issued: date
+    expires: date | None = None
+
+
+class AssignedTraining(Model):
+    programme: Id = Field(description="Training programme id (training.yaml).")
+    assigned: date
+    due: date | None = None
+    completed: date | None = None
+
+
+class Person(Model):
+    id: Id
+    name: str = Field(json_schema_extra=tier(Tier.INTERNAL))
+    title: str = Field(json_schema_extra=tier(Tier.INTERNAL))
+    role: Id | None = Field(default=None, description="Role id (roles.yaml).")
+    team: Id
+    manager: Id | None = Field(default=None, description="Person id of the line manager.")
+    employment: Employment = Employment.EMPLOYEE
+    fte: Annotated[Decimal, Field(gt=0, le=1, allow_inf_nan=False)] = Decimal(1)
+    start: date
+    end: date | None = Field(default=None, description="Last day (leavers, contract end).")
+    location: str | None = None
+    review: Review = Field(default_factory=Review, json_schema_extra=tier(Tier.MANAGEMENT))
+    certifications: list[HeldCertification] = Field(default=[], json_schema_extra=tier(Tier.MANAGEMENT))
+    training: list[AssignedTraining] = Field(default=[], json_schema_extra=tier(Tier.MANAGEMENT))
+    # Restricted: only ever read from the private folder (issue 4), never from tracked files.
+    performance_rating: Annotated[int, Field(ge=1, le=5)] | None = Field(
+        default=None, json_schema_extra=tier(Tier.RESTRICTED)
+    )
+    disciplinary: str | None = Field(default=None, json_schema_extra=tier(Tier.RESTRICTED))
+    salary: Money | None = Field(default=None, json_schema_extra=tier(Tier.RESTRICTED))
+
+
+class PeopleFile(Model):
+    people: list[Person]
+
+
+class Role(Model):
+    id: Id
+    title: str
+    family: str | None = None
+    summary: Markdown | None = None
+    responsibilities: list[str] = []
+    skills: list[str] = []
+    required_certifications: list[Id] = Field(default=[], description="Certification ids.")
+    training: list[Id] = Field(default=[], description="Training programme ids every holder should take.")
+
+
+class RolesFile(Model):
+    roles: list[Role]
+
+
+class Certification(Model):
+    id: Id
+    name: str
+    issuer: str | None = None
+    validity_months: Annotated[int, Field(ge=1)] | None = None
+
+
+class Programme(Model):
+    id: Id
+    name: str
+    provider: str | None = None
+    hours: Annotated[Decimal, Field(gt=0, allow_inf_nan=False)] | None = None
+    skills: list[str] = []
+    certification: Id | None = Field(default=None, description="Certification the programme leads to.")
+
+
+class TrainingFile(Model):
+    certifications: list[Certification] = []
+    programmes: list[Programme] = []
+
+
+class PositionStatus(StrEnum):
+    DRAFT = "draft"
+    APPROVED = "approved"
+    ADVERTISED = "advertised"
+    INTERVIEWING = "interviewing"
+    OFFER = "offer"
+    FILLED = "filled"
+    CANCELLED = "cancelled"
+
+
+class Position(Model):
+    id: Id
+    role: Id
+    team: Id
+    fte: Annotated[Decimal, Field(gt=0, le=1, allow_inf_nan=False)] = Decimal(1)
+    status: PositionStatus
+    opened: date
+    target_start: date | None = None
+    hiring_manager: Id | None = None
+    filled_by: Id | None = Field(default=None, description="Person id, once filled.")
+    reason: str | None = None
+
+
+class PositionsFile(Model):
+    positions: list[Position]
