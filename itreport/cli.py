@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from itreport.load import FolderSource
+from itreport.problems import ProblemsFound
 from itreport.report import FORMATS
 from itreport.schema import stale_schemas, write_schemas
 from itreport.validate import Validation, validate
@@ -92,3 +93,72 @@ def schema_cmd(content: Path, check: bool) -> None:
         sys.exit(EXIT_DATA if stale else EXIT_OK)
     for path in write_schemas(content):
         click.echo(f"wrote {path}")
+
+
+@main.command("build")
+@content_arg
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Folder the briefings are written to.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "pdf", "all"]),
+    default="all",
+    show_default=True,
+    help="Which outputs to write.",
+)
+@click.option(
+    "--edition",
+    "editions",
+    multiple=True,
+    metavar="ID",
+    help="Build only this edition (repeatable); default: every edition in briefings.yaml.",
+)
+@click.option(
+    "--templates",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Folder of template overrides (default: templates/ beside CONTENT, if any).",
+)
+@click.option("--strict", is_flag=True, help="Refuse to build when the data has warnings.")
+def build_cmd(
+    content: Path, out: Path, fmt: str, editions: tuple[str, ...], templates: Path | None, strict: bool
+) -> None:
+    """Validate CONTENT, then write the briefings (HTML and PDF) into --out.
+
+    A data error stops the build with the same report as `validate`; earlier outputs are left
+    untouched.
+
+    Example: itreport build content --out output --edition board
+    """
+    from itreport.build import FORMATS as OUTPUT_FORMATS  # WeasyPrint is slow to import: only here
+    from itreport.build import BuildOptions, UsageProblem, build
+
+    if not content.is_dir():
+        raise click.UsageError(f"content folder '{content}' does not exist")
+    formats = OUTPUT_FORMATS if fmt == "all" else (fmt,)
+    options = BuildOptions(content, out, formats, editions, strict, templates)
+    try:
+        result = build(options)
+    except ProblemsFound as exc:
+        validation = validate(FolderSource(content, shown_as=str(content)))
+        _emit(Validation(validation.content, exc.problems, validation.sources), "text")
+        click.echo("build stopped: fix the errors above; earlier outputs were left as they were", err=True)
+        sys.exit(EXIT_DATA)
+    except UsageProblem as exc:
+        raise click.UsageError(str(exc)) from None
+    for p in result.validation.problems:
+        if not p.is_error:
+            click.echo(f"{p.file}:{p.line}:{p.col}: warning: {p.message}", err=True)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for w in result.written:
+        click.echo(f"{'wrote' if w.changed else 'unchanged'} {w.path}")
+    if result.draft:
+        click.echo("note: built from uncommitted changes; every page is marked DRAFT", err=True)

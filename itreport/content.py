@@ -18,6 +18,7 @@ from itreport.load import ContentSource, Document, FolderSource, Position, read_
 from itreport.model_errors import problems_from_validation
 from itreport.models import KINDS, Model
 from itreport.models.base import attach_sources
+from itreport.models.briefings import BriefingsFile, Edition
 from itreport.models.budget import BudgetFile
 from itreport.models.division import Division
 from itreport.models.people import (
@@ -69,6 +70,7 @@ class Content:
     budgets: list[BudgetFile] = field(default_factory=list)
     strategy: StrategyFile = field(default_factory=StrategyFile)
     narrative: NarrativeFile | None = None
+    editions: list[Edition] = field(default_factory=list)
     documents: dict[str, Document] = field(default_factory=dict)
     label: str = ""
     incomplete: set[str] = field(default_factory=set)
@@ -172,6 +174,8 @@ def load_content(source: ContentSource) -> LoadResult:
         content.strategy = strategy
     for narrative in _typed(by_kind["narrative"], NarrativeFile):
         content.narrative = narrative
+    for briefings in _typed(by_kind["briefings"], BriefingsFile):
+        content.editions.extend(briefings.editions)
     return LoadResult(content, problems, documents)
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from itreport.checks import Checker
-from itreport.models.base import Model, add_months, month_of
+from itreport.models.base import Model, fiscal_months, month_of
 from itreport.models.projects import ProjectState
 
 
@@ -35,11 +35,6 @@ def _not_after(ctx: Checker, entity: Model, key: str, as_of: date, what: str) ->
             "or move as_of in division.yaml",
             rule="dates.after-as-of",
         )
-
-
-def fiscal_months(fiscal_year: int, start_month: int) -> list[str]:
-    first = f"{fiscal_year:04d}-{start_month:02d}"
-    return [add_months(first, i) for i in range(12)]
 
 
 def _money_sum(values: Any) -> Decimal:

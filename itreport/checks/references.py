@@ -84,6 +84,7 @@ def check(ctx: Checker) -> None:
         ctx, _index(ctx, c.strategy.objectives, "objective"), "objective", "strategy.yaml", "strategy"
     )
     _index(ctx, c.positions, "position")
+    _index(ctx, c.editions, "edition")
     _index(ctx, c.strategy.coordination, "coordination item")
     _index(ctx, c.strategy.problems, "problem")
 
@@ -119,6 +120,8 @@ def check(ctx: Checker) -> None:
         objectives.many(project, "objectives")
         for report in project.status:
             people.one(report, "author")
+            if report.recovery is not None:
+                people.one(report.recovery, "owner")
         for what, items in (
             ("milestone", project.milestones),
             ("risk", project.risks),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from itreport.models.base import Model
+from itreport.models.briefings import BriefingsFile
 from itreport.models.budget import BudgetFile
 from itreport.models.division import Division
 from itreport.models.people import PeopleFile, PositionsFile, RolesFile, TeamsFile, TrainingFile
@@ -21,6 +22,7 @@ KINDS: dict[str, tuple[type[Model], str]] = {
     "budget": (BudgetFile, "budget/*.yaml"),
     "strategy": (StrategyFile, "strategy.yaml"),
     "narrative": (NarrativeFile, "narrative.yaml"),
+    "briefings": (BriefingsFile, "briefings.yaml"),
 }
 
 __all__ = ["KINDS", "Model"]

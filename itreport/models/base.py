@@ -96,5 +96,16 @@ def add_months(month: str, n: int) -> str:
     return f"{idx // 12:04d}-{idx % 12 + 1:02d}"
 
 
+def fiscal_months(fiscal_year: int, start_month: int) -> list[str]:
+    """The twelve months (YYYY-MM) of a fiscal year that starts in `start_month` of `fiscal_year`."""
+    first = f"{fiscal_year:04d}-{start_month:02d}"
+    return [add_months(first, i) for i in range(12)]
+
+
+def fiscal_year_of(d: date, start_month: int) -> int:
+    """The fiscal year (named by the calendar year it starts in) that contains `d`."""
+    return d.year if d.month >= start_month else d.year - 1
+
+
 def is_month(value: str) -> bool:
     return bool(_MONTH_RE.match(value))

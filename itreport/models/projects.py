@@ -58,10 +58,19 @@ class Assessment(Model):
     comment: str | None = None
 
 
+class Recovery(Model):
+    """What is being done to bring an amber or red project back on track."""
+
+    action: str
+    owner: Id
+    due: date
+
+
 class StatusReport(Model):
     date: date
     author: Id | None = None
     summary: Markdown | None = None
+    recovery: Recovery | None = Field(default=None, description="Recovery action when not green.")
     overall: Assessment
     schedule: Assessment | None = None
     cost: Assessment | None = None

@@ -1,0 +1,45 @@
+"""Decimal helpers: percentages and rounding that keeps table columns adding up to their totals."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+
+
+def pct(part: Decimal, whole: Decimal, places: int = 1) -> Decimal | None:
+    """part / whole as a percentage rounded half-up, or None when whole is zero."""
+    if whole == 0:
+        return None
+    return (part * HUNDRED / whole).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def round_half_up(value: Decimal, unit: Decimal) -> Decimal:
+    """Round to a multiple of `unit` (e.g. 1000 for kSEK), halves away from zero."""
+    return (value / unit).quantize(Decimal(1), rounding=ROUND_HALF_UP) * unit
+
+
+def round_to_total(values: Sequence[Decimal], unit: Decimal) -> list[Decimal]:
+    """Round each value to `unit` so that the rounded values sum to the rounded total.
+
+    Largest-remainder method: start from each value rounded toward zero, then hand out the
+    units still missing to the values that lost the most. Ties go to the earlier row, so the
+    result is deterministic.
+    """
+    if not values:
+        return []
+    target = round_half_up(sum(values, ZERO), unit) / unit
+    scaled = [v / unit for v in values]
+    floors = [s.to_integral_value(rounding="ROUND_FLOOR") for s in scaled]
+    missing = int(target - sum(floors, ZERO))
+    remainders = sorted(range(len(values)), key=lambda i: (-(scaled[i] - floors[i]), i))
+    out = list(floors)
+    if missing >= 0:
+        for i in remainders[:missing]:
+            out[i] += 1
+    else:  # only reachable through half-up rounding of a negative total; take from the smallest remainders
+        for i in list(reversed(remainders))[:-missing]:
+            out[i] -= 1
+    return [o * unit for o in out]

@@ -1,0 +1,143 @@
+"""The build: validate, analyse, and for each edition filter, render and write atomically.
+
+Nothing is written unless the data validates; every file is written through a temporary file
+and a rename, so a failed build leaves the previous briefings as they were.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from itreport.analyse import analyse
+from itreport.edition import build_view
+from itreport.gitrepo import provenance
+from itreport.load import FolderSource
+from itreport.models.base import month_of
+from itreport.models.briefings import DEFAULT_EDITION, Edition
+from itreport.problems import Problem, ProblemsFound, Severity
+from itreport.render.env import DEFAULT_THEME
+from itreport.render.html import render_html
+from itreport.render.pdf import html_to_pdf
+from itreport.validate import Validation, validate
+from itreport.write import atomic_write, sha256
+
+FORMATS = ("html", "pdf")
+
+
+class UsageProblem(Exception):
+    """The request cannot be carried out as asked (unknown edition, bad folder): exit code 2."""
+
+
+@dataclass(frozen=True)
+class Written:
+    path: Path
+    edition: Edition
+    kind: str
+    digest: str
+    changed: bool
+
+
+@dataclass
+class BuildResult:
+    validation: Validation
+    written: list[Written] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    commit: str | None = None
+    draft: bool = False
+
+
+@dataclass
+class BuildOptions:
+    content: Path
+    out: Path
+    formats: tuple[str, ...] = FORMATS
+    editions: tuple[str, ...] = ()
+    strict: bool = False
+    templates: Path | None = None
+
+
+def output_name(edition: Edition, period_month: str, as_of: str) -> str:
+    return (
+        edition.filename.replace("{id}", edition.id)
+        .replace("{period}", period_month)
+        .replace("{as_of}", as_of)
+    )
+
+
+def default_templates(content: Path) -> Path | None:
+    """A project's own templates/ beside its content folder (unless it is the default theme)."""
+    candidate = content.resolve().parent / "templates"
+    return candidate if candidate.is_dir() and candidate.resolve() != DEFAULT_THEME else None
+
+
+def _quality(validation: Validation) -> tuple[str, ...]:
+    return tuple(
+        f"{p.file}:{p.line}: {p.message}" if p.line else f"{p.file}: {p.message}"
+        for p in validation.problems
+        if p.severity is Severity.WARNING
+    )
+
+
+def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: None) -> BuildResult:
+    validation = validate(FolderSource(options.content, shown_as=str(options.content)))
+    if validation.failed(options.strict) or validation.content is None:
+        raise ProblemsFound(validation.problems)
+    content = validation.content
+    editions = content.editions or [DEFAULT_EDITION]
+    if options.editions:
+        known = {e.id for e in editions}
+        unknown = [e for e in options.editions if e not in known]
+        if unknown:
+            raise UsageProblem(f"unknown edition {', '.join(unknown)}; editions: {', '.join(sorted(known))}")
+        editions = [e for e in editions if e.id in options.editions]
+
+    templates = options.templates or default_templates(options.content)
+    prov = provenance(options.content, [options.content, *([templates] if templates else [])])
+    analysis = analyse(content)
+    quality = _quality(validation)
+    if analysis.finance is not None:
+        quality += analysis.finance.warnings
+    roots = [DEFAULT_THEME, *([templates.resolve()] if templates else [])]
+    result = BuildResult(validation, commit=prov.commit, draft=prov.dirty)
+    div = content.division
+    for edition in editions:
+        view = build_view(analysis, edition, quality, commit=prov.commit, draft=prov.dirty)
+        html = render_html(view, templates)
+        base = output_name(edition, month_of(div.period.end), div.as_of.isoformat())
+        if "html" in options.formats:
+            data = html.encode("utf-8")
+            path = options.out / f"{base}.html"
+            result.written.append(Written(path, edition, "html", sha256(data), atomic_write(path, data)))
+        if "pdf" in options.formats:
+            pdf, warnings = html_to_pdf(html, DEFAULT_THEME, roots)
+            result.warnings.extend(f"{edition.id}: WeasyPrint: {w}" for w in warnings)
+            path = options.out / f"{base}.pdf"
+            result.written.append(Written(path, edition, "pdf", sha256(pdf), atomic_write(path, pdf)))
+        progress(edition.id)
+    _write_manifest(options.out, result, content.division.as_of.isoformat())
+    return result
+
+
+def _write_manifest(out: Path, result: BuildResult, as_of: str) -> None:
+    """output/manifest.json: every file with its edition, audience, recipients, commit and hash."""
+    entries = [
+        {
+            "file": w.path.name,
+            "format": w.kind,
+            "edition": w.edition.id,
+            "title": w.edition.title,
+            "audience": w.edition.audience.value,
+            "classification": w.edition.classification,
+            "recipients": w.edition.recipients,
+            "sha256": w.digest,
+        }
+        for w in result.written
+    ]
+    manifest = {"as_of": as_of, "commit": result.commit, "draft": result.draft, "files": entries}
+    atomic_write(out / "manifest.json", (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
+
+
+__all__ = ["Problem", "build"]

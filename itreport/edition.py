@@ -1,0 +1,281 @@
+"""The edition stage: from the full analysis to what one audience may see.
+
+Templates receive only the `Briefing` built here. Person records never reach a template: people
+appear as `PersonRef` (internal tier: name, title, team); management-tier lists exist only for
+audiences cleared for them; restricted fields only for HR. Board and executive editions get
+people figures as totals with counts below five merged away (see `privacy`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from itreport.analyse import Analysis
+from itreport.analyse.finance import Finance
+from itreport.analyse.people import PeopleFigures
+from itreport.analyse.portfolio import Health, Milestones
+from itreport.analyse.rag import Rag
+from itreport.analyse.risks import RiskRegister
+from itreport.analyse.strategy import StrategyFigures
+from itreport.analyse.summary import Status
+from itreport.models.base import Tier
+from itreport.models.briefings import AUDIENCE_TIERS, TOTALS_ONLY, Audience, Depth, Edition, SectionChoice
+from itreport.models.division import Division, Thresholds
+from itreport.models.people import Person
+from itreport.models.strategy import NarrativeFile
+from itreport.privacy import K_MIN, Cell, merge_small, suppressed
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    id: str
+    name: str
+    title: str
+    team: str
+
+
+@dataclass(frozen=True)
+class DatedPerson:
+    person: PersonRef
+    what: str
+    when: date | None
+    days: int | None
+
+
+@dataclass(frozen=True)
+class RestrictedRow:
+    person: PersonRef
+    performance_rating: int | None
+    disciplinary: str | None
+    salary: Decimal | None
+
+
+@dataclass(frozen=True)
+class PeopleView:
+    totals_only: bool
+    k_min: int
+    headcount: int
+    fte: Decimal
+    teams: tuple[Cell, ...]
+    types: tuple[Cell, ...]
+    open_positions: tuple[tuple[str, str, str, Decimal, int], ...]
+    open_fte: Decimal
+    joiners: int | None
+    leavers: int | None
+    leavers_12m: int | None
+    attrition_pct: Decimal | None
+    span_average: Decimal | None
+    span_max: int | None
+    managers: int
+    reviews_overdue: int | None
+    training_completion_pct: Decimal | None
+    training_overdue: int | None
+    certs_expired: int | None
+    certs_expiring: int | None
+    coverage: tuple[tuple[str, str, int, int], ...]
+    fte_by_type: tuple[tuple[str, dict[str, Decimal]], ...] = ()
+    """FTE per team and employment type; empty for totals-only audiences (cells would be small)."""
+    named: dict[str, tuple[DatedPerson, ...]] | None = None
+    restricted: tuple[RestrictedRow, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    depth: str
+
+    @property
+    def full(self) -> bool:
+        return self.depth == Depth.FULL.value
+
+
+@dataclass(frozen=True)
+class Briefing:
+    edition: Edition
+    audience: str
+    classification: str
+    sections: tuple[Section, ...]
+    division: Division
+    thresholds: Thresholds
+    narrative: NarrativeFile | None
+    status: Status
+    finance: Finance | None
+    portfolio: tuple[Health, ...]
+    exceptions: tuple[Health, ...]
+    milestones: Milestones
+    risks: RiskRegister
+    people: PeopleView
+    strategy: StrategyFigures
+    names: dict[str, str]
+    teams: dict[str, str]
+    units: dict[str, str]
+    centres: dict[str, str]
+    objectives: dict[str, str]
+    certifications: dict[str, str]
+    roles: dict[str, str]
+    data_quality: tuple[str, ...]
+    commit: str | None = None
+    draft: bool = False
+    changes: object | None = None
+    charts: dict[str, object] = field(default_factory=dict)
+
+    def has(self, section: str) -> bool:
+        return any(s.id == section for s in self.sections)
+
+    def depth(self, section: str) -> str:
+        return next((s.depth for s in self.sections if s.id == section), "")
+
+
+def _ref(p: Person, teams: dict[str, str]) -> PersonRef:
+    return PersonRef(p.id, p.name, p.title, teams.get(p.team, p.team))
+
+
+def people_view(
+    figs: PeopleFigures, people: list[Person], teams: dict[str, str], audience: Audience
+) -> PeopleView:
+    tiers = AUDIENCE_TIERS[audience]
+    totals = audience in TOTALS_ONLY
+    team_cells = [Cell(t.team_name, t.total_headcount, t.total_fte) for t in figs.teams]
+    type_cells = [
+        Cell(kind, count, sum((t.fte[kind] for t in figs.teams), Decimal(0)))
+        for kind, count in figs.by_type.items()
+    ]
+    if totals:
+        team_cells = merge_small(team_cells, K_MIN, "other")
+        type_cells = merge_small(type_cells, K_MIN, "other")
+        sup = suppressed
+    else:
+        team_cells = [c for c in team_cells if c.count]
+        type_cells = [c for c in type_cells if c.count]
+
+        def sup(count: int, k: int = K_MIN) -> int | None:
+            return count
+
+    leavers_12m = sup(figs.leavers_12m)
+    named = None
+    if Tier.MANAGEMENT in tiers:
+        named = {
+            "joiners": tuple(DatedPerson(_ref(p, teams), "", p.start, None) for p in figs.joiners),
+            "leavers": tuple(DatedPerson(_ref(p, teams), "", p.end, None) for p in figs.leavers),
+            "reviews_overdue": tuple(
+                DatedPerson(_ref(r.person, teams), "", r.due, r.days_overdue) for r in figs.reviews_overdue
+            ),
+            "certs_expired": tuple(
+                DatedPerson(_ref(c.person, teams), c.certification, c.expires, c.days_left)
+                for c in figs.certs_expired
+            ),
+            "certs_expiring": tuple(
+                DatedPerson(_ref(c.person, teams), c.certification, c.expires, c.days_left)
+                for c in figs.certs_expiring
+            ),
+        }
+    restricted = None
+    if Tier.RESTRICTED in tiers:
+        restricted = tuple(
+            RestrictedRow(_ref(p, teams), p.performance_rating, p.disciplinary, p.salary)
+            for p in people
+            if p.performance_rating is not None or p.disciplinary or p.salary is not None
+        )
+    coverage = tuple((c.role_title, c.certification, c.holders, c.required) for c in figs.coverage)
+    if totals:
+        held = sum(c.holders for c in figs.coverage)
+        needed = sum(c.required for c in figs.coverage)
+        coverage = (("*", "*", held, needed),) if needed >= K_MIN else ()
+    return PeopleView(
+        totals_only=totals,
+        k_min=K_MIN,
+        headcount=figs.headcount,
+        fte=figs.fte,
+        teams=tuple(team_cells),
+        types=tuple(type_cells),
+        open_positions=tuple(
+            (
+                o.position.role,
+                teams.get(o.position.team, o.position.team),
+                o.position.status.value,
+                o.position.fte,
+                o.days_open,
+            )
+            for o in figs.open_positions
+        ),
+        open_fte=figs.open_fte,
+        joiners=sup(len(figs.joiners)),
+        leavers=sup(len(figs.leavers)),
+        leavers_12m=leavers_12m,
+        attrition_pct=figs.attrition_12m_pct if leavers_12m is not None else None,
+        span_average=figs.span_average,
+        span_max=sup(figs.span_max) if totals else figs.span_max,
+        managers=figs.managers,
+        reviews_overdue=sup(len(figs.reviews_overdue)),
+        training_completion_pct=figs.training_completion_pct
+        if not totals or figs.training_assigned >= K_MIN
+        else None,
+        training_overdue=sup(figs.training_overdue),
+        certs_expired=sup(len(figs.certs_expired)),
+        certs_expiring=sup(len(figs.certs_expiring)),
+        coverage=coverage,
+        fte_by_type=()
+        if totals
+        else tuple((t.team_name, dict(t.fte)) for t in figs.teams if t.total_headcount),
+        named=named,
+        restricted=restricted,
+    )
+
+
+def sections_of(edition: Edition, has_baseline: bool) -> tuple[Section, ...]:
+    """The edition's sections in order; "since the last briefing" only when there is a baseline."""
+    out = []
+    for s in edition.sections:
+        section = (
+            Section(s.section.value, s.depth.value)
+            if isinstance(s, SectionChoice)
+            else Section(s.value, Depth.FULL.value)
+        )
+        if section.id == "changes" and not has_baseline:
+            continue
+        out.append(section)
+    return tuple(out)
+
+
+def build_view(
+    analysis: Analysis,
+    edition: Edition,
+    data_quality: tuple[str, ...] = (),
+    commit: str | None = None,
+    draft: bool = False,
+    changes: object | None = None,
+) -> Briefing:
+    c = analysis.content
+    teams = {t.id: t.name for t in c.teams}
+    live = [h for h in analysis.portfolio if h.live and h.computed in (Rag.RED, Rag.AMBER)]
+    live.sort(key=lambda h: (-h.computed.severity, h.project.name))
+    return Briefing(
+        edition=edition,
+        audience=edition.audience.value,
+        classification=edition.classification or c.division.classification,
+        sections=sections_of(edition, changes is not None),
+        division=c.division,
+        thresholds=c.division.thresholds,
+        narrative=c.narrative,
+        status=analysis.status,
+        finance=analysis.finance,
+        portfolio=analysis.portfolio,
+        exceptions=tuple(live),
+        milestones=analysis.milestones,
+        risks=analysis.risks,
+        people=people_view(analysis.people, c.people, teams, edition.audience),
+        strategy=analysis.strategy,
+        names={p.id: p.name for p in c.people},
+        teams=teams,
+        units={u.id: u.name for u in c.division.business_units},
+        centres={cc.id: cc.name for cc in c.division.cost_centres},
+        objectives={o.id: o.title for o in c.strategy.objectives},
+        certifications={x.id: x.name for x in c.certifications},
+        roles={r.id: r.title for r in c.roles},
+        data_quality=data_quality,
+        commit=commit,
+        draft=draft,
+        changes=changes,
+    )

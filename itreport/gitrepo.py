@@ -1,0 +1,44 @@
+"""Facts about the git repository the content lives in: root, commit, uncommitted changes."""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def _git(cwd: Path, *args: str) -> str | None:
+    try:
+        res = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    except OSError:
+        return None
+    return res.stdout.strip() if res.returncode == 0 else None
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a build's data came from: the commit, and whether the work tree differs from it."""
+
+    root: Path | None
+    commit: str | None
+    dirty: bool
+
+
+def provenance(path: Path, watched: list[Path]) -> Provenance:
+    """The repository holding `path`; dirty when any `watched` path has uncommitted changes."""
+    top = _git(path, "rev-parse", "--show-toplevel")
+    if top is None:
+        return Provenance(None, None, False)
+    root = Path(top)
+    commit = _git(root, "rev-parse", "--verify", "-q", "HEAD")
+    rel = [
+        str(p.resolve().relative_to(root.resolve()))
+        for p in watched
+        if p.exists() and (p.resolve() == root.resolve() or root.resolve() in p.resolve().parents)
+    ]
+    status = _git(root, "status", "--porcelain", "--untracked-files=all", "--", *rel) if rel else ""
+    return Provenance(root, commit, commit is None or bool(status))
+
+
+def relative_to_root(root: Path, path: Path) -> str:
+    return path.resolve().relative_to(root.resolve()).as_posix()

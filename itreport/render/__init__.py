@@ -1,0 +1,1 @@
+"""Rendering: Jinja (sandboxed) to HTML, WeasyPrint (confined) to PDF."""

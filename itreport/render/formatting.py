@@ -1,0 +1,92 @@
+"""Locale-aware formatting of money, numbers, percentages and dates (Babel), as Jinja filters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+
+from itreport.models.base import month_start
+
+THOUSAND = Decimal(1000)
+MILLION = Decimal(1_000_000)
+
+
+class Formatter:
+    """All number and date formatting for one document, bound to its locale and currency."""
+
+    def __init__(self, locale: str, currency: str) -> None:
+        self.locale = Locale.parse(locale)
+        self.currency = currency
+
+    def number(self, value: Decimal | int | None, places: int = 0) -> str:
+        if value is None:
+            return "–"
+        q = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        pattern = "#,##0" + ("." + "0" * places if places else "")
+        return format_decimal(q, format=pattern, locale=self.locale)
+
+    def signed(self, value: Decimal | int | None, places: int = 0) -> str:
+        if value is None:
+            return "–"
+        text = self.number(abs(Decimal(value)), places)
+        q = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        return ("+" if q > 0 else "−" if q < 0 else "±") + text
+
+    def kilo(self, value: Decimal | None) -> str:
+        """Amount in thousands, whole numbers (table cells; the caption names the unit)."""
+        return "–" if value is None else self.number(value / THOUSAND)
+
+    def signed_kilo(self, value: Decimal | None) -> str:
+        return "–" if value is None else self.signed(value / THOUSAND)
+
+    def mega(self, value: Decimal | None, places: int = 1) -> str:
+        """Amount in millions with the unit, for headline figures: '98.1 MSEK'."""
+        return "–" if value is None else f"{self.number(value / MILLION, places)}\u00a0M{self.currency}"
+
+    def signed_mega(self, value: Decimal | None, places: int = 1) -> str:
+        return "–" if value is None else f"{self.signed(value / MILLION, places)}\u00a0M{self.currency}"
+
+    def percent(self, value: Decimal | None, places: int = 1, signed: bool = False) -> str:
+        """`value` is already in percent (12.5 → '12.5%' or '12,5 %')."""
+        if value is None:
+            return "–"
+        q = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        pattern = "#,##0" + ("." + "0" * places if places else "") + "%"
+        text = format_percent(abs(q) / 100 if signed else q / 100, format=pattern, locale=self.locale)
+        if signed:
+            text = ("+" if q > 0 else "−" if q < 0 else "±") + text
+        return text
+
+    def date(self, value: dt.date | None, style: str = "medium") -> str:
+        if value is None:
+            return "–"
+        return format_date(value, format=style, locale=self.locale)
+
+    def short_date(self, value: dt.date | None) -> str:
+        return "–" if value is None else format_date(value, format="d MMM yy", locale=self.locale)
+
+    def month(self, value: str, style: str = "MMM yyyy") -> str:
+        return format_date(month_start(value), format=style, locale=self.locale)
+
+    def month_short(self, value: str) -> str:
+        return format_date(month_start(value), format="MMM", locale=self.locale)
+
+    def filters(self) -> dict[str, Callable[..., Any]]:
+        return {
+            "number": self.number,
+            "signed": self.signed,
+            "kilo": self.kilo,
+            "signed_kilo": self.signed_kilo,
+            "mega": self.mega,
+            "signed_mega": self.signed_mega,
+            "percent": self.percent,
+            "date": self.date,
+            "short_date": self.short_date,
+            "month": self.month,
+        }

@@ -1,0 +1,281 @@
+"""Render one edition's view to a self-contained HTML document (CSS, fonts and charts inline)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from itreport import charts
+from itreport.analyse.finance import Figures, Group
+from itreport.analyse.money import ZERO, pct, round_to_total
+from itreport.analyse.portfolio import DIMENSIONS
+from itreport.analyse.rag import Rag
+from itreport.edition import Briefing
+from itreport.models.base import month_start
+from itreport.render.env import make_env
+from itreport.render.formatting import THOUSAND, Formatter
+from itreport.render.i18n import Translator
+
+FONT = "Source Sans 3, DejaVu Sans, sans-serif"
+
+
+@dataclass(frozen=True)
+class MoneyRow:
+    """A table row in thousands, rounded so that the column sums equal the rounded totals."""
+
+    label: str
+    plan_ytd: Decimal
+    actual_ytd: Decimal
+    plan_fy: Decimal
+    forecast_fy: Decimal
+    variance_pct: Decimal | None
+    trend: Any = None
+
+    @property
+    def variance_ytd(self) -> Decimal:
+        return self.actual_ytd - self.plan_ytd
+
+    @property
+    def variance_fy(self) -> Decimal:
+        return self.forecast_fy - self.plan_fy
+
+
+def money_table(
+    groups: tuple[Group, ...],
+    label: Any,
+    trends: dict[str, Any] | None = None,
+    total_trend: Any = None,
+) -> tuple[list[MoneyRow], MoneyRow]:
+    """Rows and total row in thousands; each column is rounded with largest remainders."""
+    cols: dict[str, list[Decimal]] = {}
+    for name in ("plan_ytd", "actual_ytd", "plan_fy", "forecast_fy"):
+        cols[name] = [
+            x / THOUSAND for x in round_to_total([getattr(g.figures, name) for g in groups], THOUSAND)
+        ]
+    rows = [
+        MoneyRow(
+            label(g.key),
+            cols["plan_ytd"][i],
+            cols["actual_ytd"][i],
+            cols["plan_fy"][i],
+            cols["forecast_fy"][i],
+            g.figures.variance_fy_pct,
+            (trends or {}).get(g.key),
+        )
+        for i, g in enumerate(groups)
+    ]
+    exact = Figures()
+    for g in groups:
+        exact = exact + g.figures
+    total = MoneyRow(
+        "total",
+        sum(cols["plan_ytd"], ZERO),
+        sum(cols["actual_ytd"], ZERO),
+        sum(cols["plan_fy"], ZERO),
+        sum(cols["forecast_fy"], ZERO),
+        exact.variance_fy_pct,
+        total_trend,
+    )
+    return rows, total
+
+
+@dataclass(frozen=True)
+class SpendRow:
+    key: str
+    label: str
+    projects: int
+    budget: Decimal
+    actual: Decimal
+
+
+def spend_rows(items: tuple[Any, ...]) -> tuple[list[SpendRow], SpendRow]:
+    budgets = round_to_total([s.budget for s in items], THOUSAND)
+    actuals = round_to_total([s.actual for s in items], THOUSAND)
+    rows = [
+        SpendRow(s.key, s.label, s.projects, budgets[i] / THOUSAND, actuals[i] / THOUSAND)
+        for i, s in enumerate(items)
+    ]
+    return rows, SpendRow(
+        "total",
+        "total",
+        sum(s.projects for s in items),
+        sum((r.budget for r in rows), ZERO),
+        sum((r.actual for r in rows), ZERO),
+    )
+
+
+def chart_labels(tr: Translator, prefix: str) -> dict[str, str]:
+    return {k[len(prefix) + 1 :]: v for k, v in tr.labels.items() if k.startswith(prefix + ".")}
+
+
+def build_charts(view: Briefing, fmt: Formatter, tr: Translator) -> dict[str, charts.Chart]:
+    out: dict[str, charts.Chart] = {}
+    mega = lambda v: fmt.mega(v)  # noqa: E731
+    f = view.finance
+    if f is not None:
+        out["cumulative"] = charts.cumulative_spend(
+            f.monthly.months,
+            f.monthly.plan,
+            f.monthly.actual,
+            f.monthly.forecast,
+            title=tr("chart_cumulative"),
+            fmt=mega,
+            labels=chart_labels(tr, "cumulative"),
+            month_label=fmt.month_short,
+            month_name=lambda m: fmt.month(m, "LLLL yyyy"),
+            chart_id="cumulative",
+            font_family=FONT,
+        )
+        out["variance"] = charts.variance_by_category(
+            [(tr("cat_" + g.key), g.figures.variance_fy) for g in f.by_category],
+            title=tr("chart_variance"),
+            fmt=mega,
+            labels=chart_labels(tr, "variance"),
+            chart_id="variance",
+            font_family=FONT,
+        )
+    counts = {r.value: 0 for r in (Rag.GREEN, Rag.AMBER, Rag.RED, Rag.GREY)}
+    for h in view.portfolio:
+        if h.live:
+            counts[h.computed.value] += 1
+    out["portfolio_rag"] = charts.portfolio_rag(
+        counts,
+        title=tr("chart_portfolio"),
+        labels=chart_labels(tr, "rag"),
+        chart_id="portfolio",
+        font_family=FONT,
+    )
+    rows = [
+        charts.MilestoneRow(
+            f"{m.project.name}: {m.milestone.name}",
+            m.milestone.baseline,
+            m.milestone.forecast,
+            m.milestone.actual,
+            m.milestone.key,
+        )
+        for m in (*view.milestones.missed, *view.milestones.upcoming, *view.milestones.completed)
+        if m.milestone.key
+    ]
+    as_of = view.division.as_of
+    start = month_start(f"{as_of.year:04d}-{as_of.month:02d}") - timedelta(days=92)
+    end = as_of + timedelta(days=view.thresholds.milestone_horizon_days + 5)
+    out["milestones"] = charts.milestone_timeline(
+        rows,
+        start=start.replace(day=1),
+        end=end,
+        as_of=as_of,
+        title=tr("chart_milestones"),
+        labels=chart_labels(tr, "timeline"),
+        date_label=lambda d: fmt.month(f"{d.year:04d}-{d.month:02d}", "MMM"),
+        date_text=fmt.date,
+        chart_id="milestones",
+        font_family=FONT,
+    )
+    out["heatmap"] = charts.risk_heatmap(
+        view.risks.heatmap,
+        title=tr("chart_heatmap"),
+        labels=chart_labels(tr, "heatmap"),
+        chart_id="heatmap",
+        font_family=FONT,
+    )
+    p = view.people
+    labels = chart_labels(tr, "headcount")
+    if p.fte_by_type:
+        team_rows: list[tuple[str, dict[str, Decimal]]] = [(name, fte) for name, fte in p.fte_by_type]
+        types: tuple[str, ...] = ("employee", "contractor", "consultant")
+    else:  # totals-only audiences: merged groups, no split by employment type
+        team_rows = [
+            (tr("other_teams") if c.label == "other" else c.label, {"employee": c.fte}) for c in p.teams
+        ]
+        types = ("employee",)
+        labels = {**labels, "employee": tr("fte_all"), "alt_employee": tr("fte_all")}
+    out["headcount"] = charts.headcount_by_team(
+        team_rows,
+        title=tr("chart_headcount"),
+        labels=labels,
+        types=types,
+        fmt=lambda v: fmt.number(v, 1),
+        chart_id="headcount",
+        font_family=FONT,
+    )
+    return out
+
+
+def render_html(
+    view: Briefing, user_templates: Path | None = None, trends: dict[str, Any] | None = None
+) -> str:
+    div = view.division
+    fmt = Formatter(div.locale, div.currency)
+    tr = Translator(div.locale)
+    env = make_env(fmt, tr, user_templates)
+    period_label = div.period.label or fmt.month(
+        f"{div.period.end.year:04d}-{div.period.end.month:02d}", "LLLL yyyy"
+    )
+    trends = trends or {"rag": {}, "slip": {}, "eac": {}, "category": {}, "forecast_total": None}
+    finance_tables = []
+    if view.finance is not None:
+        f = view.finance
+        cat_rows, cat_total = money_table(
+            f.by_category, lambda k: tr("cat_" + k), trends.get("category"), trends.get("forecast_total")
+        )
+        cc_rows, cc_total = money_table(f.by_cost_centre, lambda k: view.centres.get(k, k))
+        nat_rows, nat_total = money_table(f.by_nature, lambda k: tr("nature_" + k))
+        unit = tr("unit_k", currency=div.currency)
+        finance_tables = [
+            (tr("by_category_caption", unit=unit), cat_rows, cat_total, tr("col_category")),
+            (tr("by_nature_caption", unit=unit), nat_rows, nat_total, tr("col_nature")),
+            (tr("by_cost_centre_caption", unit=unit), cc_rows, cc_total, tr("col_cost_centre")),
+        ]
+    objective_rows, objective_total = spend_rows(view.strategy.by_objective)
+    class_rows, class_total = spend_rows(view.strategy.by_class)
+    live = [h for h in view.portfolio if h.live]
+    page_template = tr("page_x_of_y")
+    page_counter = " ".join(
+        part
+        for part in (
+            _css_str(page_template.split("{page}")[0]),
+            "counter(page)",
+            _css_str(page_template.split("{page}")[1].split("{pages}")[0]),
+            "counter(pages)",
+            _css_str(page_template.split("{pages}")[1]),
+        )
+        if part
+    )
+    context = {
+        "view": view,
+        "lang": div.locale.split("_")[0],
+        "period_label": period_label,
+        "unit_k": tr("unit_k", currency=div.currency),
+        "footer_text": f"{view.classification} · {tr('as_of')} {fmt.date(div.as_of)}"
+        + (f" · {view.commit[:12]}" if view.commit else ""),
+        "page_counter": Markup(page_counter),
+        "counts": {
+            "live": len(live),
+            "red": sum(1 for h in live if h.computed is Rag.RED),
+            "amber": sum(1 for h in live if h.computed is Rag.AMBER),
+        },
+        "dimensions": DIMENSIONS,
+        "trends": trends,
+        "charts": build_charts(view, fmt, tr),
+        "finance_tables": finance_tables,
+        "objective_rows": objective_rows,
+        "objective_total": objective_total,
+        "class_rows": class_rows,
+        "class_total": class_total,
+        "roles": view.roles,
+    }
+    return env.get_template("briefing.html").render(context)
+
+
+def _css_str(text: str) -> str:
+    if not text:
+        return ""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+__all__ = ["date", "pct", "render_html"]

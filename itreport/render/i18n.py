@@ -1,0 +1,55 @@
+"""The theme's labels in each language: a message catalogue per language, not `if` in templates."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import yaml
+
+DEFAULT_LANGUAGE = "en"
+
+
+@cache
+def catalogue(language: str) -> dict[str, str]:
+    """Labels for a language code ('sv', 'en'); unknown languages fall back to English."""
+    base = _read(DEFAULT_LANGUAGE)
+    if language == DEFAULT_LANGUAGE:
+        return base
+    try:
+        own = _read(language)
+    except FileNotFoundError:
+        return base
+    return {**base, **own}
+
+
+def _read(language: str) -> dict[str, str]:
+    text = resources.files("itreport").joinpath(f"locale/{language}.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text) or {}
+    return {str(k): str(v) for k, v in data.items()}
+
+
+def languages() -> list[str]:
+    return sorted(
+        p.name.removesuffix(".yaml")
+        for p in resources.files("itreport").joinpath("locale").iterdir()
+        if p.name.endswith(".yaml")
+    )
+
+
+class Translator:
+    """`_('key')` in templates. A missing key is an error in tests (strict) so no label is lost."""
+
+    def __init__(self, locale: str, strict: bool = True) -> None:
+        self.language = locale.split("_")[0]
+        self.labels = catalogue(self.language)
+        self.strict = strict
+
+    def __call__(self, key: str, **values: object) -> str:
+        try:
+            text = self.labels[key]
+        except KeyError:
+            if self.strict:
+                raise KeyError(f"label '{key}' is missing from the message catalogue") from None
+            text = key
+        return text.format(**values) if values else text
