@@ -10,6 +10,10 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from jinja2 import TemplateError
+from jinja2.exceptions import TemplateSyntaxError
 
 from itreport.analyse import analyse
 from itreport.edition import build_view
@@ -20,7 +24,7 @@ from itreport.models.briefings import DEFAULT_EDITION, Edition
 from itreport.problems import Problem, ProblemsFound, Severity
 from itreport.render.env import DEFAULT_THEME
 from itreport.render.html import render_html
-from itreport.render.pdf import html_to_pdf
+from itreport.render.pdf import RenderError, html_to_pdf
 from itreport.validate import Validation, validate
 from itreport.write import atomic_write, sha256
 
@@ -105,20 +109,38 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
     div = content.division
     for edition in editions:
         view = build_view(analysis, edition, quality, commit=prov.commit, draft=prov.dirty)
-        html = render_html(view, templates)
+        html = _render(view, templates)
         base = output_name(edition, month_of(div.period.end), div.as_of.isoformat())
         if "html" in options.formats:
             data = html.encode("utf-8")
             path = options.out / f"{base}.html"
             result.written.append(Written(path, edition, "html", sha256(data), atomic_write(path, data)))
         if "pdf" in options.formats:
-            pdf, warnings = html_to_pdf(html, DEFAULT_THEME, roots)
+            try:
+                pdf, warnings = html_to_pdf(html, DEFAULT_THEME, roots, div.as_of)
+            except RenderError as exc:
+                raise TemplateProblem(f"edition '{edition.id}': {exc}") from None
             result.warnings.extend(f"{edition.id}: WeasyPrint: {w}" for w in warnings)
             path = options.out / f"{base}.pdf"
             result.written.append(Written(path, edition, "pdf", sha256(pdf), atomic_write(path, pdf)))
         progress(edition.id)
     _write_manifest(options.out, result, content.division.as_of.isoformat())
     return result
+
+
+class TemplateProblem(Exception):
+    """A template failed (syntax, missing label, sandbox violation): exit code 1 with the place."""
+
+
+def _render(view: Any, templates: Path | None) -> str:
+    try:
+        return render_html(view, templates)
+    except TemplateSyntaxError as exc:
+        raise TemplateProblem(
+            f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}"
+        ) from None
+    except (TemplateError, KeyError) as exc:
+        raise TemplateProblem(f"template error in edition '{view.edition.id}': {exc}") from None
 
 
 def _write_manifest(out: Path, result: BuildResult, as_of: str) -> None:

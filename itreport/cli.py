@@ -138,7 +138,7 @@ def build_cmd(
     Example: itreport build content --out output --edition board
     """
     from itreport.build import FORMATS as OUTPUT_FORMATS  # WeasyPrint is slow to import: only here
-    from itreport.build import BuildOptions, UsageProblem, build
+    from itreport.build import BuildOptions, TemplateProblem, UsageProblem, build
 
     if not content.is_dir():
         raise click.UsageError(f"content folder '{content}' does not exist")
@@ -153,6 +153,10 @@ def build_cmd(
         sys.exit(EXIT_DATA)
     except UsageProblem as exc:
         raise click.UsageError(str(exc)) from None
+    except TemplateProblem as exc:
+        click.echo(f"error: {exc}", err=True)
+        click.echo("build stopped; earlier outputs were left as they were", err=True)
+        sys.exit(EXIT_DATA)
     for p in result.validation.problems:
         if not p.is_error:
             click.echo(f"{p.file}:{p.line}:{p.col}: warning: {p.message}", err=True)

@@ -79,7 +79,7 @@ CASES = [
     ),
     Case(
         "bad-month",
-        [("budget/2026.yaml", "plan: {2026-01: 50.50", "plan: {2026-13: 50.50")],
+        [("budget/2026.yaml", "plan: {2026-01: 505000.50", "plan: {2026-13: 505000.50")],
         ["content/budget/2026.yaml:21:12: error: key '2026-13' is not a month"],
     ),
     Case(
@@ -135,9 +135,9 @@ CASES = [
     ),
     Case(
         "actual-after-as-of",
-        [("budget/2026.yaml", "2026-10: 110}", "2026-10: 110, 2026-11: 5}")],
+        [("budget/2026.yaml", "2026-10: 1100000}", "2026-10: 1100000, 2026-11: 5}")],
         [
-            "content/budget/2026.yaml:13:70: error: actual for 2026-11 is after the as-of month 2026-10",
+            "content/budget/2026.yaml:13:86: error: actual for 2026-11 is after the as-of month 2026-10",
             "content/budget/2026.yaml:14:16: warning: forecast given for 2026-11, which already has an actual; "
             "the actual is used",
         ],
@@ -151,8 +151,8 @@ CASES = [
     ),
     Case(
         "plan-total",
-        [("budget/2026.yaml", "annual_plan: 1200", "annual_plan: 1300")],
-        ["content/budget/2026.yaml:9:18: error: annual_plan 1300 is not the sum of the monthly plan (1200)"],
+        [("budget/2026.yaml", "annual_plan: 12000000", "annual_plan: 13000000")],
+        ["content/budget/2026.yaml:9:18: error: annual_plan 13000000 is not the sum of the monthly plan (12000000)"],
     ),
     Case(
         "capex-opex-total",
@@ -182,9 +182,9 @@ CASES = [
     ),
     Case(
         "month-outside-year",
-        [("budget/2026.yaml", "2026-06: 49.50}", "2026-06: 49.50, 2027-01: 1}")],
+        [("budget/2026.yaml", "2026-06: 494999.50}", "2026-06: 494999.50, 2027-01: 1}")],
         [
-            "content/budget/2026.yaml:21:44: error: month 2027-01 is outside fiscal year 2026 (2026-01 to 2026-12)"
+            "content/budget/2026.yaml:21:52: error: month 2027-01 is outside fiscal year 2026 (2026-01 to 2026-12)"
         ],
     ),
     # --- warnings ----------------------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import datetime as dt
+import re
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -29,7 +30,8 @@ class Formatter:
             return "–"
         q = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
         pattern = "#,##0" + ("." + "0" * places if places else "")
-        return format_decimal(q, format=pattern, locale=self.locale)
+        text = format_decimal(abs(q), format=pattern, locale=self.locale)
+        return f"−{text}" if q < 0 else text  # a true minus sign, in every locale
 
     def signed(self, value: Decimal | int | None, places: int = 0) -> str:
         if value is None:
@@ -57,11 +59,18 @@ class Formatter:
         if value is None:
             return "–"
         q = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-        pattern = "#,##0" + ("." + "0" * places if places else "") + "%"
-        text = format_percent(abs(q) / 100 if signed else q / 100, format=pattern, locale=self.locale)
+        text = format_percent(
+            abs(q) / 100 if signed else q / 100, format=self._percent_pattern(places), locale=self.locale
+        )
         if signed:
             text = ("+" if q > 0 else "−" if q < 0 else "±") + text
         return text
+
+    def _percent_pattern(self, places: int) -> str:
+        """The locale's own percent pattern ("#,##0 %" in Swedish) with `places` decimals."""
+        fmt = self.locale.percent_formats[None]
+        base = str(getattr(fmt, "pattern", "#,##0%"))
+        return re.sub(r"0(?=[^0#]*$)", "0" + ("." + "0" * places if places else ""), base, count=1)
 
     def date(self, value: dt.date | None, style: str = "medium") -> str:
         if value is None:

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-PDF_VARIANT = "pdf/a-3u"
+# PDF/A-2a: archival (PDF/A-2) and accessible (tagged, level A). WeasyPrint supports it since the
+# "a" levels were added (Kozea/WeasyPrint#2574) and checks its PDF/A output with veraPDF in CI.
+PDF_VARIANT = "pdf/a-2a"
 
 
 class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
@@ -37,8 +41,8 @@ class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
         return super().fetch(url, headers)
 
 
-class WeasyPrintWarning(Exception):
-    """WeasyPrint logged a warning (a missing font, an unfetchable resource, bad CSS)."""
+class RenderError(Exception):
+    """The document could not be rendered as asked (a template reached for a forbidden resource)."""
 
 
 # Notices about the machine's libraries, not about the document: WeasyPrint subsets fonts with
@@ -71,12 +75,34 @@ def collect_warnings() -> Iterator[list[str]]:
             lg.removeHandler(handler)
 
 
-def html_to_pdf(html: str, base: Path, roots: list[Path]) -> tuple[bytes, list[str]]:
-    """Render to PDF bytes; returns the warnings WeasyPrint logged."""
+@contextmanager
+def source_date(epoch: int) -> Iterator[None]:
+    """Pin "now" for fontTools, which stamps subset fonts' `head` table with the current time.
+
+    SOURCE_DATE_EPOCH is the reproducible-builds convention that fontTools honours.
+    """
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        if old is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+def html_to_pdf(html: str, base: Path, roots: list[Path], as_of: date) -> tuple[bytes, list[str]]:
+    """Render to PDF bytes; returns the warnings WeasyPrint logged. Same input, same bytes."""
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    with collect_warnings() as warnings:
+    epoch = int(datetime(as_of.year, as_of.month, as_of.day, tzinfo=UTC).timestamp())
+    with collect_warnings() as warnings, source_date(epoch):
         document = HTML(
             string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=ConfinedFetcher(roots)
         )
-        pdf = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=identifier, pdf_tags=True)
+        try:
+            pdf = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=identifier, pdf_tags=True)
+        except FatalURLFetchingError as exc:
+            cause = exc.__cause__ or exc
+            raise RenderError(f"the PDF could not be made: {cause}") from None
     return bytes(pdf), list(warnings)

@@ -1,0 +1,5 @@
+"""`python -m itreport` runs the CLI."""
+
+from itreport.cli import main
+
+main()
