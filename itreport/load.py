@@ -192,18 +192,26 @@ _YAML_HINTS = {
     "found unexpected end of stream": "a quote or bracket is not closed",
     "did not find expected '-' indicator": "list items must line up; check this line's indentation",
     "did not find expected key": "check the indentation of this line against the lines above",
+    "this flow": "close the bracket, or quote the value if the bracket is part of the text",
 }
 
 
 def _yaml_problem(name: str, exc: yaml.YAMLError) -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    context_mark = getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
     message = f"YAML syntax error: {problem}"
     if context and "while" not in context:
         message += f" ({context})"
-    hint = next((h for k, h in _YAML_HINTS.items() if problem.startswith(k)), "")
+    at_end = mark is not None and mark.index >= len(mark.buffer or "") - 1
+    if at_end and context_mark is not None and context and context.startswith("while parsing a flow"):
+        # The file ended inside [ ] or { }: the useful place is where the bracket was opened.
+        mark = context_mark
+        message = f"YAML syntax error: this {context.removeprefix('while parsing a ')} is never closed"
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    key = message.removeprefix("YAML syntax error: ")
+    hint = next((h for k, h in _YAML_HINTS.items() if key.startswith(k)), "")
     if not hint and ("\t" in problem or "tab character" in problem):
         hint = _YAML_HINTS["found character '\\t'"]
     return Problem(name, line, col, Severity.ERROR, message, hint=hint, rule="yaml.syntax")

@@ -152,17 +152,26 @@ def _group(
     return tuple(Group(k, sums[k]) for k in ranked)
 
 
+def approved_budget(p: Project) -> Decimal:
+    """The approved budget: `total` when given (checked to equal capex + opex), else capex + opex."""
+    return p.budget.total if p.budget.total is not None else p.budget.capex + p.budget.opex
+
+
+def estimate_at_completion(p: Project) -> Decimal:
+    """EAC: what was spent for completed or cancelled projects (unless a completed one gives an
+    estimate), else the stated estimate, else the approved budget."""
+    stated = p.budget.estimate_at_completion
+    if p.state is ProjectState.CANCELLED or (stated is None and p.state is ProjectState.COMPLETED):
+        return p.budget.actual_to_date
+    return stated if stated is not None else approved_budget(p)
+
+
 def project_costs(projects: Iterable[Project]) -> tuple[ProjectCost, ...]:
-    out = []
-    for p in projects:
-        if p.state is ProjectState.PROPOSED:
-            continue
-        budget = p.budget.total if p.budget.total is not None else p.budget.capex + p.budget.opex
-        eac = p.budget.estimate_at_completion
-        if eac is None:
-            eac = p.budget.actual_to_date if p.state is ProjectState.COMPLETED else budget
-        out.append(ProjectCost(p, budget, p.budget.actual_to_date, eac))
-    return tuple(out)
+    return tuple(
+        ProjectCost(p, approved_budget(p), p.budget.actual_to_date, estimate_at_completion(p))
+        for p in projects
+        if p.state is not ProjectState.PROPOSED
+    )
 
 
 def analyse_finance(content: Content, budget: BudgetFile | None = None) -> Finance | None:

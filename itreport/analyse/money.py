@@ -35,11 +35,8 @@ def round_to_total(values: Sequence[Decimal], unit: Decimal) -> list[Decimal]:
     floors = [s.to_integral_value(rounding="ROUND_FLOOR") for s in scaled]
     missing = int(target - sum(floors, ZERO))
     remainders = sorted(range(len(values)), key=lambda i: (-(scaled[i] - floors[i]), i))
+    # Floors never exceed the half-up total, so `missing` is never negative.
     out = list(floors)
-    if missing >= 0:
-        for i in remainders[:missing]:
-            out[i] += 1
-    else:  # only reachable through half-up rounding of a negative total; take from the smallest remainders
-        for i in list(reversed(remainders))[:-missing]:
-            out[i] -= 1
+    for i in remainders[:missing]:
+        out[i] += 1
     return [o * unit for o in out]

@@ -8,7 +8,7 @@ headcount (of the day 12 months before as-of and as-of) × 100.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from itreport.analyse.money import ZERO, pct
@@ -129,7 +129,7 @@ def analyse_people(content: Content) -> PeopleFigures:
     joiners = tuple(p for p in content.people if period.start <= p.start <= period.end)
     leavers = tuple(p for p in content.people if p.end is not None and period.start <= p.end <= period.end)
 
-    year_ago = as_of - timedelta(days=365)
+    year_ago = add_months_to_date(as_of, -12)  # the same day a year earlier (29 Feb → 28 Feb)
     employees_then = sum(
         1 for p in content.people if p.employment is Employment.EMPLOYEE and on_staff(p, year_ago)
     )

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from itreport.analyse.finance import approved_budget, estimate_at_completion
 from itreport.analyse.money import ZERO, pct
 from itreport.analyse.rag import Rag, better_than, by_threshold, worst
 from itreport.content import Content
@@ -124,7 +125,7 @@ def earned_value(project: Project, bac: Decimal, as_of: date) -> EarnedValue | N
     ac = project.budget.actual_to_date
     cpi = _q(ev / ac) if ac > 0 else None
     spi = _q(ev / pv) if pv > 0 else None
-    eac = _q(bac / cpi) if cpi else None
+    eac = _q(bac * ac / ev) if ev > 0 and ac > 0 else None  # BAC / CPI with the unrounded CPI
     return EarnedValue(bac, pv, ev, ac, cpi, spi, eac)
 
 
@@ -142,14 +143,8 @@ def assess(project: Project, people: dict[str, Person], t: Thresholds, as_of: da
     base_start = project.schedule.baseline.start
     duration = (base_end - base_start).days if base_start and base_end else 0
     slip_pct = pct(Decimal(slip_days), Decimal(duration)) if duration > 0 else None
-    budget = (
-        project.budget.total
-        if project.budget.total is not None
-        else project.budget.capex + project.budget.opex
-    )
-    eac = project.budget.estimate_at_completion
-    if eac is None:
-        eac = project.budget.actual_to_date if project.state is ProjectState.COMPLETED else budget
+    budget = approved_budget(project)
+    eac = estimate_at_completion(project)
     overrun = pct(eac - budget, budget)
 
     dims: dict[str, Rag] = {}
@@ -213,6 +208,15 @@ def assess(project: Project, people: dict[str, Person], t: Thresholds, as_of: da
     elif critical:
         why["risk"] = f"critical issue: {critical[0].title}"
 
+    for dim in ("schedule", "cost", "scope", "resources"):
+        reported_dim: Assessment | None = getattr(latest, dim) if latest else None
+        if (
+            dim not in why
+            and dims[dim] is not Rag.GREEN
+            and reported_dim is not None
+            and reported_dim.comment
+        ):
+            why[dim] = reported_dim.comment  # the manager's own explanation of a colour we did not compute
     computed = Rag.GREY if stale else worst(dims.values())
     reported = Rag(latest.overall.rag.value) if latest else None
     flagged = live and reported is not None and better_than(reported, computed)

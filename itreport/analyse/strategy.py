@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from itreport.analyse.finance import approved_budget
 from itreport.analyse.money import ZERO, pct
 from itreport.content import Content
 from itreport.models.projects import InvestmentClass, ProjectState
@@ -56,7 +57,7 @@ def analyse_strategy(content: Content) -> StrategyFigures:
     classes: dict[str, list[Decimal]] = {c.value: [ZERO, ZERO, ZERO] for c in InvestmentClass}
     planned = realised = ZERO
     for p in funded:
-        budget = p.budget.total if p.budget.total is not None else p.budget.capex + p.budget.opex
+        budget = approved_budget(p)
         keys = p.objectives or [UNASSIGNED]
         for key, b, a in zip(
             keys, _split(budget, len(keys)), _split(p.budget.actual_to_date, len(keys)), strict=True

@@ -1,0 +1,72 @@
+"""Every label the theme uses exists in every language, with the same placeholders."""
+
+from __future__ import annotations
+
+import re
+import string
+
+from itreport.render.i18n import _read, languages
+from tests.conftest import REPO
+
+LITERAL_KEY = re.compile(r"""_\(\s*['"]([a-z0-9_.]+)['"]\s*[,)]""")
+PREFIX_KEY = re.compile(r"""_\(\s*['"]([a-z0-9_]+_)['"]\s*~""")
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name}
+
+
+def test_languages_have_the_same_keys_and_placeholders() -> None:
+    english = _read("en")
+    assert languages() == ["en", "sv"]
+    for lang in languages():
+        other = _read(lang)
+        assert set(other) == set(english), lang
+        for key, text in english.items():
+            assert _fields(other[key]) == _fields(text), (lang, key)
+
+
+def test_every_literal_label_in_templates_exists() -> None:
+    english = _read("en")
+    used = set()
+    for path in (REPO / "templates").rglob("*.html"):
+        used |= set(LITERAL_KEY.findall(path.read_text(encoding="utf-8")))
+    assert used, "the theme uses labels"
+    assert sorted(used - set(english)) == []
+
+
+def test_every_enum_label_exists() -> None:
+    """Templates build keys like _('state_' ~ value): every value of each enum needs its label."""
+    from itreport.analyse.portfolio import DIMENSIONS
+    from itreport.analyse.rag import Rag
+    from itreport.models.briefings import SectionId
+    from itreport.models.budget import Category, Nature, SavingState
+    from itreport.models.people import PositionStatus
+    from itreport.models.projects import InvestmentClass, Phase, Priority, ProjectState
+    from itreport.models.strategy import CoordinationState, ProblemState
+
+    values: dict[str, list[str]] = {
+        "section_": [s.value for s in SectionId],
+        "rag_": [r.value for r in Rag],
+        "dim_": list(DIMENSIONS),
+        "class_": [c.value for c in InvestmentClass],
+        "phase_": [p.value for p in Phase],
+        "state_": [s.value for s in ProjectState],
+        "priority_": [p.value for p in Priority],
+        "saving_": [s.value for s in SavingState],
+        "position_": [p.value for p in PositionStatus],
+        "coord_": [c.value for c in CoordinationState],
+        "problem_": [p.value for p in ProblemState],
+        "cat_": [c.value for c in Category],
+        "nature_": [n.value for n in Nature],
+        "named_": ["reviews_overdue", "certs_expired", "certs_expiring", "joiners", "leavers"],
+        "def_": [],
+        "ms_": [],
+    }
+    english = _read("en")
+    used = set()
+    for path in (REPO / "templates").rglob("*.html"):
+        used |= set(PREFIX_KEY.findall(path.read_text(encoding="utf-8")))
+    assert used <= set(values), sorted(used - set(values))
+    missing = [prefix + v for prefix in used for v in values[prefix] if prefix + v not in english]
+    assert missing == []
