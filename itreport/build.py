@@ -18,14 +18,13 @@ from jinja2.exceptions import TemplateSyntaxError
 from itreport.analyse import analyse
 from itreport.edition import build_view
 from itreport.gitrepo import provenance
-from itreport.load import FolderSource
 from itreport.models.base import month_of
 from itreport.models.briefings import DEFAULT_EDITION, Edition
 from itreport.problems import Problem, ProblemsFound, Severity
 from itreport.render.env import DEFAULT_THEME
 from itreport.render.html import render_html
 from itreport.render.pdf import RenderError, html_to_pdf
-from itreport.validate import Validation, validate
+from itreport.validate import Validation, validate_folder
 from itreport.write import atomic_write, sha256
 
 FORMATS = ("html", "pdf")
@@ -39,6 +38,7 @@ class UsageProblem(Exception):
 class Written:
     path: Path
     edition: Edition
+    classification: str
     kind: str
     digest: str
     changed: bool
@@ -61,6 +61,7 @@ class BuildOptions:
     editions: tuple[str, ...] = ()
     strict: bool = False
     templates: Path | None = None
+    private: Path | None = None
 
 
 def output_name(edition: Edition, period_month: str, as_of: str) -> str:
@@ -77,18 +78,19 @@ def default_templates(content: Path) -> Path | None:
     return candidate if candidate.is_dir() and candidate.resolve() != DEFAULT_THEME else None
 
 
-def _quality(validation: Validation) -> tuple[str, ...]:
+def _quality(validation: Validation) -> tuple[tuple[str, str], ...]:
+    """Data-quality findings as (rule, text); the edition stage decides who may read each."""
     return tuple(
-        f"{p.file}:{p.line}: {p.message}" if p.line else f"{p.file}: {p.message}"
+        (p.rule, f"{p.file}:{p.line}: {p.message}" if p.line else f"{p.file}: {p.message}")
         for p in validation.problems
         if p.severity is Severity.WARNING
     )
 
 
 def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: None) -> BuildResult:
-    validation = validate(FolderSource(options.content, shown_as=str(options.content)))
+    validation = validate_folder(options.content, options.private)
     if validation.failed(options.strict) or validation.content is None:
-        raise ProblemsFound(validation.problems)
+        raise ProblemsFound(validation.problems, validation.sources)
     content = validation.content
     editions = content.editions or [DEFAULT_EDITION]
     if options.editions:
@@ -103,7 +105,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
     analysis = analyse(content)
     quality = _quality(validation)
     if analysis.finance is not None:
-        quality += analysis.finance.warnings
+        quality += tuple(("budget.missing-actual", w) for w in analysis.finance.warnings)
     roots = [DEFAULT_THEME, *([templates.resolve()] if templates else [])]
     result = BuildResult(validation, commit=prov.commit, draft=prov.dirty)
     div = content.division
@@ -114,15 +116,19 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
         if "html" in options.formats:
             data = html.encode("utf-8")
             path = options.out / f"{base}.html"
-            result.written.append(Written(path, edition, "html", sha256(data), atomic_write(path, data)))
+            result.written.append(
+                Written(path, edition, view.classification, "html", sha256(data), atomic_write(path, data))
+            )
         if "pdf" in options.formats:
             try:
-                pdf, warnings = html_to_pdf(html, DEFAULT_THEME, roots, div.as_of)
+                pdf, warnings = html_to_pdf(html, DEFAULT_THEME, roots, div.as_of, edition.pdf_variant)
             except RenderError as exc:
                 raise TemplateProblem(f"edition '{edition.id}': {exc}") from None
             result.warnings.extend(f"{edition.id}: WeasyPrint: {w}" for w in warnings)
             path = options.out / f"{base}.pdf"
-            result.written.append(Written(path, edition, "pdf", sha256(pdf), atomic_write(path, pdf)))
+            result.written.append(
+                Written(path, edition, view.classification, "pdf", sha256(pdf), atomic_write(path, pdf))
+            )
         progress(edition.id)
     _write_manifest(options.out, result, content.division.as_of.isoformat())
     return result
@@ -152,7 +158,7 @@ def _write_manifest(out: Path, result: BuildResult, as_of: str) -> None:
             "edition": w.edition.id,
             "title": w.edition.title,
             "audience": w.edition.audience.value,
-            "classification": w.edition.classification,
+            "classification": w.classification,
             "recipients": w.edition.recipients,
             "sha256": w.digest,
         }

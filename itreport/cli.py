@@ -10,11 +10,10 @@ from pathlib import Path
 
 import click
 
-from itreport.load import FolderSource
 from itreport.problems import ProblemsFound
 from itreport.report import FORMATS
 from itreport.schema import stale_schemas, write_schemas
-from itreport.validate import Validation, validate
+from itreport.validate import Validation, validate_folder
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 
@@ -25,10 +24,19 @@ content_arg = click.argument(
 )
 
 
-def _load(content: Path) -> Validation:
+private_option = click.option(
+    "--private",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    envvar="ITREPORT_PRIVATE",
+    default=None,
+    help="Folder outside the repository with restricted personal data (env ITREPORT_PRIVATE).",
+)
+
+
+def _load(content: Path, private: Path | None) -> Validation:
     if not content.is_dir():
         raise click.UsageError(f"content folder '{content}' does not exist")
-    return validate(FolderSource(content, shown_as=str(content)))
+    return validate_folder(content, private)
 
 
 def _emit(result: Validation, fmt: str) -> None:
@@ -59,14 +67,15 @@ def main() -> None:
     help="text for people, json for tools, github for pull-request annotations.",
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
-def validate_cmd(content: Path, fmt: str, strict: bool) -> None:
+@private_option
+def validate_cmd(content: Path, fmt: str, strict: bool, private: Path | None) -> None:
     """Check every content file and report all problems at once.
 
     Exits 0 when the data is clean, 1 when it has errors (or warnings with --strict).
 
     Example: itreport validate content --format github
     """
-    result = _load(content)
+    result = _load(content, private)
     _emit(result, fmt)
     if fmt == "text" and not result.problems:
         click.echo(f"{content}: no problems")
@@ -91,8 +100,8 @@ def schema_cmd(content: Path, check: bool) -> None:
         for name in stale:
             click.echo(f"{content / name}: out of date; run `itreport schema {content}`")
         sys.exit(EXIT_DATA if stale else EXIT_OK)
-    for path in write_schemas(content):
-        click.echo(f"wrote {path}")
+    for path, changed in write_schemas(content):
+        click.echo(f"{'wrote' if changed else 'unchanged'} {path}")
 
 
 @main.command("build")
@@ -127,8 +136,15 @@ def schema_cmd(content: Path, check: bool) -> None:
     help="Folder of template overrides (default: templates/ beside CONTENT, if any).",
 )
 @click.option("--strict", is_flag=True, help="Refuse to build when the data has warnings.")
+@private_option
 def build_cmd(
-    content: Path, out: Path, fmt: str, editions: tuple[str, ...], templates: Path | None, strict: bool
+    content: Path,
+    out: Path,
+    fmt: str,
+    editions: tuple[str, ...],
+    templates: Path | None,
+    strict: bool,
+    private: Path | None,
 ) -> None:
     """Validate CONTENT, then write the briefings (HTML and PDF) into --out.
 
@@ -143,13 +159,13 @@ def build_cmd(
     if not content.is_dir():
         raise click.UsageError(f"content folder '{content}' does not exist")
     formats = OUTPUT_FORMATS if fmt == "all" else (fmt,)
-    options = BuildOptions(content, out, formats, editions, strict, templates)
+    options = BuildOptions(content, out, formats, editions, strict, templates, private)
     try:
         result = build(options)
     except ProblemsFound as exc:
-        validation = validate(FolderSource(content, shown_as=str(content)))
-        _emit(Validation(validation.content, exc.problems, validation.sources), "text")
-        click.echo("build stopped: fix the errors above; earlier outputs were left as they were", err=True)
+        _emit(Validation(None, exc.problems, exc.sources), "text")
+        what = "errors" if any(p.is_error for p in exc.problems) else "warnings (--strict)"
+        click.echo(f"build stopped: fix the {what} above; earlier outputs were left as they were", err=True)
         sys.exit(EXIT_DATA)
     except UsageProblem as exc:
         raise click.UsageError(str(exc)) from None

@@ -22,10 +22,12 @@ from itreport.models.briefings import BriefingsFile, Edition
 from itreport.models.budget import BudgetFile
 from itreport.models.division import Division
 from itreport.models.people import (
+    RESTRICTED_FIELDS,
     Certification,
     PeopleFile,
     Person,
     PositionsFile,
+    PrivatePeopleFile,
     Programme,
     Role,
     RolesFile,
@@ -38,7 +40,7 @@ from itreport.models.people import (
 )
 from itreport.models.projects import Project
 from itreport.models.strategy import NarrativeFile, StrategyFile
-from itreport.problems import Problem, Severity
+from itreport.problems import Problem, Severity, did_you_mean
 
 IGNORED_DIRS = ("schemas/",)
 M = TypeVar("M", bound=Model)
@@ -74,6 +76,9 @@ class Content:
     documents: dict[str, Document] = field(default_factory=dict)
     label: str = ""
     incomplete: set[str] = field(default_factory=set)
+    tracked: set[str] | None = None
+    """Display names of content files that git tracks (None when not in a git repository)."""
+    private_sources: dict[str, Model] = field(default_factory=dict)
     """Kinds with a file that failed to load: references into them are not checked."""
 
     def where(self, entity: Model, *keys: str | int, at_key: bool = False) -> tuple[str, Position]:
@@ -105,8 +110,8 @@ def _validate(doc: Document, model: type[M], problems: list[Problem]) -> M | Non
     return obj
 
 
-def load_content(source: ContentSource) -> LoadResult:
-    """Parse and validate every content file; never raises for bad data."""
+def load_content(source: ContentSource, private: ContentSource | None = None) -> LoadResult:
+    """Parse and validate every content file (and the private folder); never raises for bad data."""
     problems: list[Problem] = []
     by_kind: dict[str, list[Any]] = {kind: [] for kind in KINDS}
     documents: dict[str, Document] = {}
@@ -150,7 +155,7 @@ def load_content(source: ContentSource) -> LoadResult:
                     Severity.ERROR,
                     "division.yaml is missing",
                     hint="every content folder needs division.yaml (name, as_of, period, currency, …); "
-                    "run `itreport new` or copy the example",
+                    "copy the example from the itreport repository",
                     rule="content.missing-division",
                 )
             )
@@ -172,11 +177,65 @@ def load_content(source: ContentSource) -> LoadResult:
     content.budgets = sorted(_typed(by_kind["budget"], BudgetFile), key=lambda b: b.fiscal_year)
     for strategy in _typed(by_kind["strategy"], StrategyFile):
         content.strategy = strategy
+    if private is not None:
+        _merge_private(content, private, problems, documents)
     for narrative in _typed(by_kind["narrative"], NarrativeFile):
         content.narrative = narrative
     for briefings in _typed(by_kind["briefings"], BriefingsFile):
         content.editions.extend(briefings.editions)
     return LoadResult(content, problems, documents)
+
+
+def _merge_private(
+    content: Content, private: ContentSource, problems: list[Problem], documents: dict[str, Document]
+) -> None:
+    """Add restricted fields from the private folder to the people they belong to (by id)."""
+    people = {p.id: i for i, p in enumerate(content.people)}
+    for rel, doc, file_problems in read_all(private):
+        problems.extend(file_problems)
+        if doc is None or any(p.rule == "yaml.syntax" for p in file_problems):
+            continue
+        documents[doc.name] = doc
+        if rel != "people.yaml":
+            problems.append(
+                Problem(
+                    doc.name,
+                    0,
+                    0,
+                    Severity.WARNING,
+                    "file in the private folder is not known and was ignored",
+                    hint="the private folder holds people.yaml with restricted fields",
+                    rule="content.unknown-file",
+                )
+            )
+            continue
+        record = _validate(doc, PrivatePeopleFile, problems)
+        if record is None:
+            content.incomplete.add("private")
+            continue
+        for entry in record.people:
+            if entry.id not in people:
+                file, pos = doc.name, doc.position((*entry.source[1], "id"))
+                problems.append(
+                    Problem(
+                        file,
+                        pos.line,
+                        pos.col,
+                        Severity.ERROR,
+                        f"unknown person '{entry.id}'{did_you_mean(entry.id, people)}",
+                        hint="private records are matched to people.yaml in the content folder by id",
+                        width=pos.width,
+                        rule="refs.resolve",
+                    )
+                )
+                continue
+            index = people[entry.id]
+            person = content.people[index]
+            update = {f: getattr(entry, f) for f in RESTRICTED_FIELDS if getattr(entry, f) is not None}
+            merged = person.model_copy(update=update)
+            merged._file, merged._path = person.source
+            content.people[index] = merged
+            content.private_sources[entry.id] = entry
 
 
 def _typed(items: list[Any], model: type[M]) -> list[M]:

@@ -239,10 +239,20 @@ def sections_of(edition: Edition, has_baseline: bool) -> tuple[Section, ...]:
     return tuple(out)
 
 
+# Findings that name a person's review, certification or restricted data: management tier.
+PERSONAL_RULES = ("people.", "privacy.")
+
+
+def visible_quality(findings: tuple[tuple[str, str], ...], audience: Audience) -> tuple[str, ...]:
+    """Data-quality findings this audience may read; personal ones only with the management tier."""
+    personal_ok = Tier.MANAGEMENT in AUDIENCE_TIERS[audience]
+    return tuple(text for rule, text in findings if personal_ok or not rule.startswith(PERSONAL_RULES))
+
+
 def build_view(
     analysis: Analysis,
     edition: Edition,
-    data_quality: tuple[str, ...] = (),
+    data_quality: tuple[tuple[str, str], ...] = (),
     commit: str | None = None,
     draft: bool = False,
     changes: object | None = None,
@@ -274,7 +284,7 @@ def build_view(
         objectives={o.id: o.title for o in c.strategy.objectives},
         certifications={x.id: x.name for x in c.certifications},
         roles={r.id: r.title for r in c.roles},
-        data_quality=data_quality,
+        data_quality=visible_quality(data_quality, edition.audience),
         commit=commit,
         draft=draft,
         changes=changes,

@@ -42,3 +42,15 @@ def provenance(path: Path, watched: list[Path]) -> Provenance:
 
 def relative_to_root(root: Path, path: Path) -> str:
     return path.resolve().relative_to(root.resolve()).as_posix()
+
+
+def tracked_files(folder: Path) -> set[Path] | None:
+    """Absolute paths of the files git tracks below `folder`, or None outside a repository."""
+    top = _git(folder, "rev-parse", "--show-toplevel")
+    if top is None:
+        return None
+    listing = _git(folder, "ls-files", "-z", "--full-name", ".")
+    if listing is None:
+        return None
+    root = Path(top)
+    return {(root / name).resolve() for name in listing.split("\0") if name}

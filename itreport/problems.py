@@ -38,9 +38,10 @@ class Problem:
 class ProblemsFound(Exception):
     """Raised by library entry points when the data has errors (the CLI maps it to exit 1)."""
 
-    def __init__(self, problems: Sequence[Problem]) -> None:
+    def __init__(self, problems: Sequence[Problem], sources: dict[str, str] | None = None) -> None:
         super().__init__(f"{len(problems)} problem(s) in the data")
         self.problems = list(problems)
+        self.sources = sources or {}
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:

@@ -30,14 +30,16 @@ def modeline(rel: str, kind: str) -> str:
     return f"# yaml-language-server: $schema={'../' * depth}{SCHEMA_DIR}/{kind}.schema.json"
 
 
-def write_schemas(content_dir: Path) -> list[Path]:
+def write_schemas(content_dir: Path) -> list[tuple[Path, bool]]:
+    """Write every schema; returns each path and whether it changed."""
     written = []
     for name, text in schema_files().items():
         path = content_dir / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
+        changed = not path.exists() or path.read_text(encoding="utf-8") != text
+        if changed:
             path.write_text(text, encoding="utf-8")
-        written.append(path)
+        written.append((path, changed))
     return written
 
 

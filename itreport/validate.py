@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from itreport.checks import run_checks
 from itreport.content import Content, load_content
-from itreport.load import ContentSource
+from itreport.gitrepo import tracked_files
+from itreport.load import ContentSource, FolderSource
 from itreport.problems import Problem, sort_problems
 
 
@@ -21,19 +23,35 @@ class Validation:
         return self.content is None or any(p.is_error or strict for p in self.problems)
 
 
-def validate(source: ContentSource) -> Validation:
+def validate(
+    source: ContentSource, private: ContentSource | None = None, tracked: set[str] | None = None
+) -> Validation:
     """Every problem in the content at once: YAML, model, then cross-file rules.
 
     Cross-file rules run on whatever loaded, but references into a kind of file that failed to
     load are not checked (they would be misleading "unknown" errors). Content with any error is
     not handed on.
     """
-    result = load_content(source)
+    result = load_content(source, private)
     problems = list(result.problems)
     content = result.content
     if content is not None:
+        content.tracked = tracked
         problems.extend(run_checks(content))
         if any(p.is_error for p in problems):
             content = None
     sources = {name: doc.text for name, doc in result.documents.items()}
     return Validation(content, sort_problems(problems), sources)
+
+
+def validate_folder(content: Path, private: Path | None = None) -> Validation:
+    """Validate a content folder as the user named it, with git's view of which files are tracked."""
+    source = FolderSource(content, shown_as=str(content))
+    tracked_paths = tracked_files(content)
+    tracked = None
+    if tracked_paths is not None:
+        tracked = {
+            source.display(rel) for rel in source.files() if (content / rel).resolve() in tracked_paths
+        }
+    private_source = FolderSource(private, shown_as=str(private)) if private is not None else None
+    return validate(source, private_source, tracked)

@@ -56,9 +56,10 @@ class Checker:
 
 
 def run_checks(content: Content) -> list[Problem]:
-    from itreport.checks import consistency, freshness, hierarchy, references
+    from itreport.checks import consistency, freshness, hierarchy, privacy, references
 
     rules: list[Callable[[Checker], None]] = [
+        privacy.check,
         references.check,
         hierarchy.check,
         consistency.check,

@@ -137,3 +137,23 @@ class Position(Model):
 
 class PositionsFile(Model):
     positions: list[Position]
+
+
+RESTRICTED_FIELDS = ("performance_rating", "disciplinary", "salary")
+
+
+class PrivatePerson(Model):
+    """Restricted fields for one person, kept outside the repository and merged by id."""
+
+    id: Id = Field(description="Person id (people.yaml in the content folder).")
+    performance_rating: Annotated[int, Field(ge=1, le=5)] | None = Field(
+        default=None, json_schema_extra=tier(Tier.RESTRICTED)
+    )
+    disciplinary: str | None = Field(default=None, json_schema_extra=tier(Tier.RESTRICTED))
+    salary: Money | None = Field(default=None, json_schema_extra=tier(Tier.RESTRICTED))
+
+
+class PrivatePeopleFile(Model):
+    """people.yaml in the private folder (`--private DIR` or ITREPORT_PRIVATE)."""
+
+    people: list[PrivatePerson]

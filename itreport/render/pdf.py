@@ -92,7 +92,9 @@ def source_date(epoch: int) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = old
 
 
-def html_to_pdf(html: str, base: Path, roots: list[Path], as_of: date) -> tuple[bytes, list[str]]:
+def html_to_pdf(
+    html: str, base: Path, roots: list[Path], as_of: date, variant: str | None = None
+) -> tuple[bytes, list[str]]:
     """Render to PDF bytes; returns the warnings WeasyPrint logged. Same input, same bytes."""
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     epoch = int(datetime(as_of.year, as_of.month, as_of.day, tzinfo=UTC).timestamp())
@@ -101,7 +103,9 @@ def html_to_pdf(html: str, base: Path, roots: list[Path], as_of: date) -> tuple[
             string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=ConfinedFetcher(roots)
         )
         try:
-            pdf = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=identifier, pdf_tags=True)
+            pdf = document.write_pdf(
+                pdf_variant=variant or PDF_VARIANT, pdf_identifier=identifier, pdf_tags=True
+            )
         except FatalURLFetchingError as exc:
             cause = exc.__cause__ or exc
             raise RenderError(f"the PDF could not be made: {cause}") from None

@@ -1,0 +1,34 @@
+"""Restricted personal data (performance, discipline, salary) must not live in the repository."""
+
+from __future__ import annotations
+
+from itreport.checks import Checker
+from itreport.models.people import RESTRICTED_FIELDS
+
+
+def check(ctx: Checker) -> None:
+    c = ctx.content
+    for person in c.people:
+        file = person.source[0]
+        for name in RESTRICTED_FIELDS:
+            if name not in person.model_fields_set:
+                continue  # not written in the content file (merged from the private folder, or absent)
+            if c.tracked is not None and file in c.tracked:
+                ctx.error(
+                    person,
+                    name,
+                    at_key=True,
+                    message=f"restricted field '{name}' is in a file that git tracks",
+                    hint="move it to people.yaml in the private folder (--private DIR or ITREPORT_PRIVATE), "
+                    "remove it here, and purge it from git history",
+                    rule="privacy.restricted-tracked",
+                )
+            else:
+                ctx.warning(
+                    person,
+                    name,
+                    at_key=True,
+                    message=f"restricted field '{name}' is in the content folder",
+                    hint="keep restricted fields in the private folder so they can never be committed",
+                    rule="privacy.restricted-content",
+                )
