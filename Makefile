@@ -22,8 +22,8 @@ schema: $(STAMP)
 	$(BIN)/itreport schema content
 
 lint: $(STAMP)
-	$(BIN)/ruff check itreport tests bench
-	$(BIN)/ruff format --check itreport tests bench
+	$(BIN)/ruff check --no-cache itreport tests bench
+	$(BIN)/ruff format --no-cache --check itreport tests bench
 	$(BIN)/mypy
 
 test: lint

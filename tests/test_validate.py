@@ -152,7 +152,9 @@ CASES = [
     Case(
         "plan-total",
         [("budget/2026.yaml", "annual_plan: 12000000", "annual_plan: 13000000")],
-        ["content/budget/2026.yaml:9:18: error: annual_plan 13000000 is not the sum of the monthly plan (12000000)"],
+        [
+            "content/budget/2026.yaml:9:18: error: annual_plan 13000000 is not the sum of the monthly plan (12000000)"
+        ],
     ),
     Case(
         "capex-opex-total",
