@@ -16,6 +16,7 @@ from jinja2 import TemplateError
 from jinja2.exceptions import TemplateSyntaxError
 
 from itreport.analyse import analyse
+from itreport.baseline import BaselineError, changes_since, create_tag, load_baseline
 from itreport.edition import build_view
 from itreport.gitrepo import provenance
 from itreport.models.base import month_of
@@ -51,6 +52,8 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     commit: str | None = None
     draft: bool = False
+    baseline: str | None = None
+    tag: str | None = None
 
 
 @dataclass
@@ -62,6 +65,8 @@ class BuildOptions:
     strict: bool = False
     templates: Path | None = None
     private: Path | None = None
+    since: str | None = None
+    tag: bool = False
 
 
 def output_name(edition: Edition, period_month: str, as_of: str) -> str:
@@ -103,14 +108,23 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
     templates = options.templates or default_templates(options.content)
     prov = provenance(options.content, [options.content, *([templates] if templates else [])])
     analysis = analyse(content)
+    try:
+        baseline = load_baseline(options.content, options.since)
+    except BaselineError as exc:
+        raise UsageProblem(str(exc)) from None
+    changes = changes_since(baseline, analysis)
     quality = _quality(validation)
+    if baseline.warning:
+        quality += (("baseline", baseline.warning),)
     if analysis.finance is not None:
         quality += tuple(("budget.missing-actual", w) for w in analysis.finance.warnings)
     roots = [DEFAULT_THEME, *([templates.resolve()] if templates else [])]
-    result = BuildResult(validation, commit=prov.commit, draft=prov.dirty)
+    result = BuildResult(validation, commit=prov.commit, draft=prov.dirty, baseline=baseline.rev)
+    if baseline.warning:
+        result.warnings.append(baseline.warning)
     div = content.division
     for edition in editions:
-        view = build_view(analysis, edition, quality, commit=prov.commit, draft=prov.dirty)
+        view = build_view(analysis, edition, quality, commit=prov.commit, draft=prov.dirty, changes=changes)
         html = _render(view, templates)
         base = output_name(edition, month_of(div.period.end), div.as_of.isoformat())
         if "html" in options.formats:
@@ -131,6 +145,13 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
             )
         progress(edition.id)
     _write_manifest(options.out, result, content.division.as_of.isoformat())
+    if options.tag:
+        if prov.dirty or prov.commit is None:
+            raise UsageProblem("--tag: the data has uncommitted changes; commit them, then build with --tag")
+        try:
+            result.tag = create_tag(options.content, content.division.as_of.isoformat())
+        except BaselineError as exc:
+            raise UsageProblem(str(exc)) from None
     return result
 
 
@@ -164,7 +185,13 @@ def _write_manifest(out: Path, result: BuildResult, as_of: str) -> None:
         }
         for w in result.written
     ]
-    manifest = {"as_of": as_of, "commit": result.commit, "draft": result.draft, "files": entries}
+    manifest = {
+        "as_of": as_of,
+        "commit": result.commit,
+        "draft": result.draft,
+        "baseline": result.baseline,
+        "files": entries,
+    }
     atomic_write(out / "manifest.json", (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
 
 

@@ -137,6 +137,13 @@ def schema_cmd(content: Path, check: bool) -> None:
 )
 @click.option("--strict", is_flag=True, help="Refuse to build when the data has warnings.")
 @private_option
+@click.option(
+    "--since",
+    metavar="REF",
+    default=None,
+    help="Compare with the data at this git revision (default: the newest briefing/* tag).",
+)
+@click.option("--tag", is_flag=True, help="After building, tag HEAD as briefing/<as-of> (the next baseline).")
 def build_cmd(
     content: Path,
     out: Path,
@@ -145,6 +152,8 @@ def build_cmd(
     templates: Path | None,
     strict: bool,
     private: Path | None,
+    since: str | None,
+    tag: bool,
 ) -> None:
     """Validate CONTENT, then write the briefings (HTML and PDF) into --out.
 
@@ -159,7 +168,7 @@ def build_cmd(
     if not content.is_dir():
         raise click.UsageError(f"content folder '{content}' does not exist")
     formats = OUTPUT_FORMATS if fmt == "all" else (fmt,)
-    options = BuildOptions(content, out, formats, editions, strict, templates, private)
+    options = BuildOptions(content, out, formats, editions, strict, templates, private, since, tag)
     try:
         result = build(options)
     except ProblemsFound as exc:
@@ -182,3 +191,66 @@ def build_cmd(
         click.echo(f"{'wrote' if w.changed else 'unchanged'} {w.path}")
     if result.draft:
         click.echo("note: built from uncommitted changes; every page is marked DRAFT", err=True)
+    if result.baseline:
+        click.echo(f"compared with {result.baseline}", err=True)
+    if result.tag:
+        click.echo(f"tagged {result.tag}")
+
+
+@main.command("diff")
+@content_arg
+@click.option(
+    "--since",
+    metavar="REF",
+    default=None,
+    help="Compare with the data at this git revision (default: the newest briefing/* tag).",
+)
+@private_option
+def diff_cmd(content: Path, since: str | None, private: Path | None) -> None:
+    """Print what changed since the last briefing: status, dates, money, risks, people.
+
+    Colours when the output is a terminal, plain text otherwise. Exits 1 when the current data
+    has errors, 2 when the baseline revision does not exist.
+
+    Example: itreport diff content --since briefing/2026-09-30
+    """
+    from rich.console import Console
+    from rich.markup import escape
+
+    from itreport.analyse import analyse
+    from itreport.baseline import BaselineError, changes_since, load_baseline
+    from itreport.describe import describe_all, mark
+    from itreport.render.formatting import Formatter
+    from itreport.render.i18n import Translator
+
+    result = _load(content, private)
+    if result.content is None:
+        _emit(result, "text")
+        sys.exit(EXIT_DATA)
+    try:
+        baseline = load_baseline(content, since)
+    except BaselineError as exc:
+        raise click.UsageError(str(exc)) from None
+    console = Console(
+        highlight=False, soft_wrap=True, no_color=not sys.stdout.isatty(), force_terminal=sys.stdout.isatty()
+    )
+    if baseline.warning:
+        click.echo(f"warning: {baseline.warning}", err=True)
+    changes = changes_since(baseline, analyse(result.content))
+    if changes is None:
+        if not baseline.warning:
+            click.echo("no baseline: tag a briefing with `itreport build --tag`, or pass --since REF")
+        sys.exit(EXIT_OK)
+    div = result.content.division
+    fmt, tr = Formatter(div.locale, div.currency), Translator(div.locale)
+    console.print(
+        f"[bold]{escape(tr('section_changes'))}[/bold] ({escape(changes.baseline_label)}, "
+        f"{escape(fmt.date(changes.baseline_as_of))} → {escape(fmt.date(div.as_of))})"
+    )
+    if not changes.items:
+        console.print(escape(tr("no_changes")))
+    for title, rows in describe_all(changes, fmt, tr):
+        console.print(f"\n[bold]{escape(title)}[/bold]")
+        for change, text in rows:
+            symbol, style = mark(change)
+            console.print(f"  [{style}]{symbol}[/{style}] {escape(text)}")

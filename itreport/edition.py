@@ -8,11 +8,12 @@ people figures as totals with counts below five merged away (see `privacy`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
 from itreport.analyse import Analysis
+from itreport.analyse.changes import Changes
 from itreport.analyse.finance import Finance
 from itreport.analyse.people import PeopleFigures
 from itreport.analyse.portfolio import Health, Milestones
@@ -118,7 +119,7 @@ class Briefing:
     data_quality: tuple[str, ...]
     commit: str | None = None
     draft: bool = False
-    changes: object | None = None
+    changes: Changes | None = None
     charts: dict[str, object] = field(default_factory=dict)
 
     def has(self, section: str) -> bool:
@@ -249,13 +250,21 @@ def visible_quality(findings: tuple[tuple[str, str], ...], audience: Audience) -
     return tuple(text for rule, text in findings if personal_ok or not rule.startswith(PERSONAL_RULES))
 
 
+def visible_changes(changes: Changes | None, audience: Audience) -> Changes | None:
+    """Changes this audience may read (named joiners, leavers and moves need management tier)."""
+    if changes is None:
+        return None
+    tiers = AUDIENCE_TIERS[audience]
+    return replace(changes, items=tuple(c for c in changes.items if c.tier in tiers))
+
+
 def build_view(
     analysis: Analysis,
     edition: Edition,
     data_quality: tuple[tuple[str, str], ...] = (),
     commit: str | None = None,
     draft: bool = False,
-    changes: object | None = None,
+    changes: Changes | None = None,
 ) -> Briefing:
     c = analysis.content
     teams = {t.id: t.name for t in c.teams}
@@ -287,5 +296,5 @@ def build_view(
         data_quality=visible_quality(data_quality, edition.audience),
         commit=commit,
         draft=draft,
-        changes=changes,
+        changes=visible_changes(changes, edition.audience),
     )

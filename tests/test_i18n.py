@@ -61,6 +61,7 @@ def test_every_enum_label_exists() -> None:
         "nature_": [n.value for n in Nature],
         "named_": ["reviews_overdue", "certs_expired", "certs_expiring", "joiners", "leavers"],
         "def_": [],
+        "chg_": ["project_added", "project_removed", "project_closed", "project_cancelled", "project_state"],
         "ms_": [],
     }
     english = _read("en")

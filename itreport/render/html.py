@@ -206,6 +206,71 @@ def build_charts(view: Briefing, fmt: Formatter, tr: Translator) -> dict[str, ch
     return out
 
 
+@dataclass(frozen=True)
+class Mark:
+    """A trend mark beside a figure: ▲ up, ▼ down, ● unchanged; coloured by better/worse."""
+
+    symbol: str
+    direction: str  # worse | better | same
+    text: str
+
+
+def _mark(change: Any, up: bool, text: str) -> Mark:
+    if change is None:
+        return Mark("●", "same", text)
+    return Mark(
+        "▲" if up else "▼", "worse" if change.worse else "better" if change.worse is False else "same", text
+    )
+
+
+def trend_marks(view: Briefing, fmt: Formatter, tr: Translator) -> dict[str, Any]:
+    """Marks for the portfolio and finance tables from the (already filtered) changes."""
+    empty: dict[str, Any] = {"rag": {}, "slip": {}, "eac": {}, "category": {}, "forecast_total": None}
+    c = view.changes
+    if c is None:
+        return empty
+    since = tr("since_baseline", date=fmt.date(c.baseline_as_of))
+    out = dict(empty)
+    for h in view.portfolio:
+        if not h.live:
+            continue
+        pid = h.project.id
+        rag = c.find("rag", pid, "overall")
+        out["rag"][pid] = _mark(
+            rag,
+            rag is not None and not rag.worse,
+            f"{since}: {tr('rag_' + rag.before.value)} → {tr('rag_' + rag.after.value)}" if rag else since,
+        )
+        end = c.find("end_moved", pid)
+        out["slip"][pid] = _mark(
+            end, end is not None and end.delta > 0, f"{since}: {fmt.signed(end.delta)} d" if end else since
+        )
+        eac = c.find("eac_moved", pid)
+        out["eac"][pid] = _mark(
+            eac,
+            eac is not None and eac.delta > 0,
+            f"{since}: {fmt.signed_kilo(eac.delta)} {tr('unit_k', currency=view.division.currency)}"
+            if eac
+            else since,
+        )
+    if view.finance is not None:
+        unit = tr("unit_k", currency=view.division.currency)
+        for g in view.finance.by_category:
+            ch = c.find("forecast_moved", g.key)
+            out["category"][g.key] = _mark(
+                ch,
+                ch is not None and ch.delta > 0,
+                f"{since}: {fmt.signed_kilo(ch.delta)} {unit}" if ch else since,
+            )
+        total = c.find("forecast_moved", "total")
+        out["forecast_total"] = _mark(
+            total,
+            total is not None and total.delta > 0,
+            f"{since}: {fmt.signed_mega(total.delta)}" if total else since,
+        )
+    return out
+
+
 def render_html(
     view: Briefing, user_templates: Path | None = None, trends: dict[str, Any] | None = None
 ) -> str:
@@ -216,7 +281,7 @@ def render_html(
     period_label = div.period.label or fmt.month(
         f"{div.period.end.year:04d}-{div.period.end.month:02d}", "LLLL yyyy"
     )
-    trends = trends or {"rag": {}, "slip": {}, "eac": {}, "category": {}, "forecast_total": None}
+    trends = trends or trend_marks(view, fmt, tr)
     finance_tables = []
     if view.finance is not None:
         f = view.finance

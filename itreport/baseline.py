@@ -1,0 +1,110 @@
+"""The last briefing's data, read from git objects (no checkout), analysed like the current data.
+
+The baseline is `--since REF`, or else the newest tag `briefing/<as-of>` that `build --tag`
+creates. A missing baseline is simply "no comparison"; one that no longer validates gives a
+warning and no comparison; an unknown `--since` revision is a usage error.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from itreport.analyse import Analysis, analyse
+from itreport.analyse.changes import Changes, compare
+from itreport.load import GitError, GitSource
+from itreport.validate import validate
+
+TAG_PREFIX = "briefing/"
+
+
+class BaselineError(Exception):
+    """The requested baseline revision does not exist (a usage error)."""
+
+
+@dataclass(frozen=True)
+class Baseline:
+    rev: str | None
+    analysis: Analysis | None
+    warning: str | None = None
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+
+
+def repo_of(content: Path) -> tuple[Path, str] | None:
+    """(repository root, content folder relative to it), or None outside git."""
+    top = _git(content, "rev-parse", "--show-toplevel")
+    if top.returncode != 0:
+        return None
+    root = Path(top.stdout.strip())
+    return root, content.resolve().relative_to(root.resolve()).as_posix()
+
+
+def latest_tag(root: Path) -> str | None:
+    res = _git(
+        root, "for-each-ref", "--sort=-refname", "--format=%(refname:short)", f"refs/tags/{TAG_PREFIX}"
+    )
+    tags = [t for t in res.stdout.split() if t]
+    return tags[0] if res.returncode == 0 and tags else None
+
+
+def load_baseline(content: Path, since: str | None) -> Baseline:
+    repo = repo_of(content)
+    if repo is None:
+        if since:
+            raise BaselineError(f"--since {since}: '{content}' is not in a git repository")
+        return Baseline(None, None)
+    root, subdir = repo
+    rev = since or latest_tag(root)
+    if rev is None:
+        return Baseline(None, None)
+    if _git(root, "rev-parse", "--verify", "-q", f"{rev}^{{commit}}").returncode != 0:
+        if since:
+            raise BaselineError(f"--since {since}: no such revision in {root}")
+        return Baseline(rev, None, f"baseline {rev} cannot be read")
+    try:
+        validation = validate(GitSource(root, rev, subdir))
+    except GitError as exc:
+        return Baseline(rev, None, f"baseline {rev} cannot be read: {exc}")
+    if validation.content is None:
+        errors = [p for p in validation.problems if p.is_error]
+        first = f"{errors[0].file}:{errors[0].line}: {errors[0].message}" if errors else "no division.yaml"
+        return Baseline(
+            rev,
+            None,
+            f"baseline {rev} does not validate ({len(errors)} error(s), first: {first}); "
+            "the comparison with the last briefing is left out",
+        )
+    return Baseline(rev, analyse(validation.content))
+
+
+def changes_since(baseline: Baseline, current: Analysis) -> Changes | None:
+    if baseline.analysis is None or baseline.rev is None:
+        return None
+    return compare(baseline.analysis, current, baseline.rev)
+
+
+def tag_name(as_of: str) -> str:
+    return f"{TAG_PREFIX}{as_of}"
+
+
+def create_tag(content: Path, as_of: str) -> str:
+    """Tag HEAD as the data of this briefing; refuses to move an existing tag."""
+    repo = repo_of(content)
+    if repo is None:
+        raise BaselineError("--tag: the content folder is not in a git repository")
+    root, _ = repo
+    name = tag_name(as_of)
+    head = _git(root, "rev-parse", "HEAD").stdout.strip()
+    existing = _git(root, "rev-parse", "-q", "--verify", f"refs/tags/{name}^{{commit}}")
+    if existing.returncode == 0:
+        if existing.stdout.strip() == head:
+            return name
+        raise BaselineError(f"--tag: tag {name} already exists on another commit; delete it to re-tag")
+    res = _git(root, "tag", "-a", name, "-m", f"itreport briefing as of {as_of}")
+    if res.returncode != 0:
+        raise BaselineError(f"--tag: git tag failed: {res.stderr.strip()}")
+    return name
