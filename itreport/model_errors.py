@@ -113,7 +113,20 @@ def _ctx(err: ErrorDetails, key: str) -> Any:
     return (err.get("ctx") or {}).get(key)
 
 
+def _not_mapping(e: ErrorDetails, f: str) -> tuple[str, str]:
+    return (
+        f"{f} must be a mapping of keys to values, got {_shown(e['input'])}",
+        "write 'key: value' pairs, one per line, indented under this key",
+    )
+
+
+def _not_whole(e: ErrorDetails, f: str) -> tuple[str, str]:
+    return f"{_shown(e['input'])} is not a whole number", "write a whole number, e.g. 3"
+
+
 _MESSAGES: dict[str, Msg] = {
+    **dict.fromkeys(("dict_type", "model_type", "model_attributes_type"), _not_mapping),
+    **dict.fromkeys(("int_parsing", "int_type", "int_from_float"), _not_whole),
     "enum": lambda e, f: (
         f"{_shown(e['input'])} is not a valid {f}",
         f"use one of: {_ctx(e, 'expected')}",
@@ -140,15 +153,6 @@ _MESSAGES: dict[str, Msg] = {
         "write a plain number, e.g. 125000",
     ),
     "finite_number": lambda e, f: (f"{_shown(e['input'])} is not a finite number", "write a plain number"),
-    "int_parsing": lambda e, f: (
-        f"{_shown(e['input'])} is not a whole number",
-        "write a whole number, e.g. 3",
-    ),
-    "int_type": lambda e, f: (f"{_shown(e['input'])} is not a whole number", "write a whole number, e.g. 3"),
-    "int_from_float": lambda e, f: (
-        f"{_shown(e['input'])} is not a whole number",
-        "write a whole number, e.g. 3",
-    ),
     "bool_parsing": lambda e, f: (f"{_shown(e['input'])} is not true or false", "write true or false"),
     "bool_type": lambda e, f: (f"{_shown(e['input'])} is not true or false", "write true or false"),
     "string_type": lambda e, f: (
@@ -160,18 +164,6 @@ _MESSAGES: dict[str, Msg] = {
     "list_type": lambda e, f: (
         f"{f} must be a list, got {_shown(e['input'])}",
         "write one item per line, each starting with '- '",
-    ),
-    "dict_type": lambda e, f: (
-        f"{f} must be a mapping of keys to values, got {_shown(e['input'])}",
-        "write 'key: value' pairs, one per line, indented under this key",
-    ),
-    "model_type": lambda e, f: (
-        f"{f} must be a mapping of keys to values, got {_shown(e['input'])}",
-        "write 'key: value' pairs, one per line, indented under this key",
-    ),
-    "model_attributes_type": lambda e, f: (
-        f"{f} must be a mapping of keys to values, got {_shown(e['input'])}",
-        "write 'key: value' pairs, one per line, indented under this key",
     ),
     "greater_than_equal": lambda e, f: (
         f"{f} must be at least {_ctx(e, 'ge')}, got {_shown(e['input'])}",
