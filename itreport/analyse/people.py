@@ -12,8 +12,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from itreport.analyse.money import ZERO, pct
-from itreport.checks.freshness import add_months_to_date
 from itreport.content import Content
+from itreport.models.base import add_months_to_date
 from itreport.models.people import Employment, Person, PositionStatus
 from itreport.models.people import Position as OpenPosition
 

@@ -2,23 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from itreport.checks import Checker
+from itreport.models.base import add_months_to_date
 from itreport.models.projects import ProjectState
-
-
-def add_months_to_date(d: date, months: int) -> date:
-    idx = d.year * 12 + (d.month - 1) + months
-    year, month = divmod(idx, 12)
-    month += 1
-    # Clamp to the month's last day (e.g. 31 Jan + 1 month → 28/29 Feb).
-    for day in (d.day, 30, 29, 28):
-        try:
-            return date(year, month, day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def check(ctx: Checker) -> None:

@@ -96,6 +96,20 @@ def add_months(month: str, n: int) -> str:
     return f"{idx // 12:04d}-{idx % 12 + 1:02d}"
 
 
+def add_months_to_date(d: date, months: int) -> date:
+    """The same day `months` later (or earlier), clamped to the month's last day."""
+    idx = d.year * 12 + (d.month - 1) + months
+    year, month = divmod(idx, 12)
+    month += 1
+    # Clamp to the month's last day (e.g. 31 Jan + 1 month → 28/29 Feb).
+    for day in (d.day, 30, 29, 28):
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
 def fiscal_months(fiscal_year: int, start_month: int) -> list[str]:
     """The twelve months (YYYY-MM) of a fiscal year that starts in `start_month` of `fiscal_year`."""
     first = f"{fiscal_year:04d}-{start_month:02d}"
