@@ -21,7 +21,7 @@ from itreport.edition import build_view
 from itreport.gitrepo import provenance
 from itreport.models.base import month_of
 from itreport.models.briefings import DEFAULT_EDITION, Edition
-from itreport.problems import Problem, ProblemsFound, Severity
+from itreport.problems import ProblemsFound, Severity
 from itreport.render.env import DEFAULT_THEME
 from itreport.render.html import render_html
 from itreport.render.pdf import RenderError, html_to_pdf
@@ -193,6 +193,3 @@ def _write_manifest(out: Path, result: BuildResult, as_of: str) -> None:
         "files": entries,
     }
     atomic_write(out / "manifest.json", (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
-
-
-__all__ = ["Problem", "build"]

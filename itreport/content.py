@@ -48,11 +48,7 @@ M = TypeVar("M", bound=Model)
 
 def kind_of(rel: str) -> str | None:
     for kind, (_model, pattern) in KINDS.items():
-        if (
-            fnmatch(rel, pattern)
-            and ("/" in pattern) == ("/" in rel)
-            and rel.count("/") == pattern.count("/")
-        ):
+        if fnmatch(rel, pattern) and rel.count("/") == pattern.count("/"):
             return kind
     return None
 

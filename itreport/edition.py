@@ -133,6 +133,10 @@ def _ref(p: Person, teams: dict[str, str]) -> PersonRef:
     return PersonRef(p.id, p.name, p.title, teams.get(p.team, p.team))
 
 
+def _as_is(count: int) -> int | None:
+    return count
+
+
 def people_view(
     figs: PeopleFigures, people: list[Person], teams: dict[str, str], audience: Audience
 ) -> PeopleView:
@@ -146,14 +150,10 @@ def people_view(
     if totals:
         team_cells = merge_small(team_cells, K_MIN, "other")
         type_cells = merge_small(type_cells, K_MIN, "other")
-        sup = suppressed
     else:
         team_cells = [c for c in team_cells if c.count]
         type_cells = [c for c in type_cells if c.count]
-
-        def sup(count: int, k: int = K_MIN) -> int | None:
-            return count
-
+    sup = suppressed if totals else _as_is
     leavers_12m = sup(figs.leavers_12m)
     named = None
     if Tier.MANAGEMENT in tiers:

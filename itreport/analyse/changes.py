@@ -311,14 +311,3 @@ def _people(before: Analysis, now: Analysis) -> list[Change]:
         ):
             out.append(Change("position_filled", pos.id, title, worse=False))
     return out
-
-
-def counts(changes: Changes) -> dict[str, int]:
-    """How many changes of each kind (for totals-only audiences and the terminal summary)."""
-    out: dict[str, int] = {}
-    for c in changes.items:
-        out[c.kind] = out.get(c.kind, 0) + 1
-    return out
-
-
-__all__ = ["Change", "Changes", "Decimal", "compare", "counts"]

@@ -16,7 +16,7 @@ from decimal import Decimal
 from itreport.analyse.money import ZERO, pct
 from itreport.content import Content
 from itreport.models.base import fiscal_months, fiscal_year_of, month_of
-from itreport.models.budget import BudgetFile, BudgetLine, Revenue, Saving
+from itreport.models.budget import BudgetFile, BudgetLine, Category, Revenue, Saving
 from itreport.models.projects import Project, ProjectState
 
 
@@ -191,7 +191,7 @@ def analyse_finance(content: Content, budget: BudgetFile | None = None) -> Finan
         for r in lines
         if r.missing_actuals
     )
-    categories = [c.value for c in type(budget.lines[0].category)] if budget.lines else []
+    categories = [c.value for c in Category]
     centre_order = [cc.id for cc in div.cost_centres]
 
     monthly_plan = tuple(sum((ln.plan.get(m, ZERO) for ln in budget.lines), ZERO) for m in months)

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from itreport.analyse.finance import approved_budget, estimate_at_completion
-from itreport.analyse.money import ZERO, pct
+from itreport.analyse.money import pct
 from itreport.analyse.rag import Rag, better_than, by_threshold, worst
 from itreport.content import Content
 from itreport.models.division import Thresholds
@@ -279,6 +279,3 @@ def rag_counts(health: tuple[Health, ...]) -> dict[str, int]:
         if h.live:
             counts[h.computed.value] += 1
     return counts
-
-
-__all__ = ["DIMENSIONS", "ZERO", "Health", "Milestones", "analyse_milestones", "analyse_portfolio"]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -11,10 +12,10 @@ from typing import Any
 from markupsafe import Markup
 
 from itreport import charts
-from itreport.analyse.finance import Figures, Group
-from itreport.analyse.money import ZERO, pct, round_to_total
-from itreport.analyse.portfolio import DIMENSIONS
-from itreport.analyse.rag import Rag
+from itreport.analyse.finance import Group
+from itreport.analyse.finance import total as sum_figures
+from itreport.analyse.money import ZERO, round_to_total
+from itreport.analyse.portfolio import DIMENSIONS, rag_counts
 from itreport.edition import Briefing
 from itreport.models.base import month_start
 from itreport.render.env import make_env
@@ -69,9 +70,7 @@ def money_table(
         )
         for i, g in enumerate(groups)
     ]
-    exact = Figures()
-    for g in groups:
-        exact = exact + g.figures
+    exact = sum_figures(g.figures for g in groups)
     total = MoneyRow(
         "total",
         sum(cols["plan_ytd"], ZERO),
@@ -139,12 +138,8 @@ def build_charts(view: Briefing, fmt: Formatter, tr: Translator) -> dict[str, ch
             chart_id="variance",
             font_family=FONT,
         )
-    counts = {r.value: 0 for r in (Rag.GREEN, Rag.AMBER, Rag.RED, Rag.GREY)}
-    for h in view.portfolio:
-        if h.live:
-            counts[h.computed.value] += 1
     out["portfolio_rag"] = charts.portfolio_rag(
-        counts,
+        rag_counts(view.portfolio),
         title=tr("chart_portfolio"),
         labels=chart_labels(tr, "rag"),
         chart_id="portfolio",
@@ -298,19 +293,6 @@ def render_html(
         ]
     objective_rows, objective_total = spend_rows(view.strategy.by_objective)
     class_rows, class_total = spend_rows(view.strategy.by_class)
-    live = [h for h in view.portfolio if h.live]
-    page_template = tr("page_x_of_y")
-    page_counter = " ".join(
-        part
-        for part in (
-            _css_str(page_template.split("{page}")[0]),
-            "counter(page)",
-            _css_str(page_template.split("{page}")[1].split("{pages}")[0]),
-            "counter(pages)",
-            _css_str(page_template.split("{pages}")[1]),
-        )
-        if part
-    )
     context = {
         "view": view,
         "lang": div.locale.split("_")[0],
@@ -318,12 +300,8 @@ def render_html(
         "unit_k": tr("unit_k", currency=div.currency),
         "footer_text": f"{view.classification} · {tr('as_of')} {fmt.date(div.as_of)}"
         + (f" · {view.commit[:12]}" if view.commit else ""),
-        "page_counter": Markup(page_counter),
-        "counts": {
-            "live": len(live),
-            "red": sum(1 for h in live if h.computed is Rag.RED),
-            "amber": sum(1 for h in live if h.computed is Rag.AMBER),
-        },
+        "page_counter": page_counter(tr("page_x_of_y")),
+        "counts": {**rag_counts(view.portfolio), "live": sum(1 for h in view.portfolio if h.live)},
         "dimensions": DIMENSIONS,
         "trends": trends,
         "charts": build_charts(view, fmt, tr),
@@ -337,10 +315,12 @@ def render_html(
     return env.get_template("briefing.html").render(context)
 
 
-def _css_str(text: str) -> str:
-    if not text:
-        return ""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-__all__ = ["date", "pct", "render_html"]
+def page_counter(template: str) -> Markup:
+    """'Page {page} of {pages}' as CSS content: "Page " counter(page) " of " counter(pages)."""
+    parts = []
+    for i, piece in enumerate(re.split(r"\{(pages?)\}", template)):
+        if i % 2:
+            parts.append(f"counter({piece})")
+        elif piece:
+            parts.append('"' + piece.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return Markup(" ".join(parts))
