@@ -10,12 +10,13 @@ import base64
 import mimetypes
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined, TemplateNotFound
+from jinja2 import ChoiceLoader, PrefixLoader, StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from itreport.render.formatting import Formatter
 from itreport.render.i18n import Translator
+from itreport.render.loader import ConfinedLoader, read_asset
 from itreport.render.markdown import render_markdown
 
 DEFAULT_THEME = Path(__file__).resolve().parents[2] / "templates"
@@ -43,23 +44,19 @@ class AssetReader:
         self.dirs = dirs
 
     def __call__(self, name: str) -> str:
-        for base in self.dirs:
-            path = (base / name).resolve()
-            if base in path.parents and path.is_file():
-                mime = mimetypes.guess_type(path.name)[0] or (
-                    "font/woff" if path.suffix == ".woff" else "application/octet-stream"
-                )
-                return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
-        raise TemplateNotFound(name)
+        data = read_asset(self.dirs, name)
+        fallback = "font/woff" if name.endswith(".woff") else "application/octet-stream"
+        mime = mimetypes.guess_type(name)[0] or fallback
+        return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def make_env(
     formatter: Formatter, translator: Translator, user_templates: Path | None
 ) -> ImmutableSandboxedEnvironment:
     dirs = theme_dirs(user_templates)
-    default = FileSystemLoader(str(DEFAULT_THEME))
+    default = ConfinedLoader(DEFAULT_THEME)
     loader = ChoiceLoader(
-        [PrefixLoader({"default": default}, delimiter=":"), *(FileSystemLoader(str(d)) for d in dirs)]
+        [PrefixLoader({"default": default}, delimiter=":"), *(ConfinedLoader(d) for d in dirs)]
     )
     env = ImmutableSandboxedEnvironment(
         loader=loader,
