@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from itreport.analyse.finance import approved_budget, estimate_at_completion
-from itreport.analyse.money import pct
+from itreport.analyse.money import pct, toward_zero
 from itreport.analyse.rag import Rag, better_than, by_threshold, worst
 from itreport.content import Content
 from itreport.models.division import Thresholds
@@ -163,7 +163,7 @@ def assess(project: Project, people: dict[str, Person], t: Thresholds, as_of: da
     # cost
     dims["cost"] = by_threshold(overrun, t.cost_overrun_pct) if overrun is not None else Rag.GREEN
     if overrun:
-        why["cost"] = f"EAC {overrun:+}% against budget"
+        why["cost"] = f"EAC {toward_zero(overrun):+}% against budget"
     # scope
     scope = _reported(latest.scope if latest else None)
     late_decisions = [
