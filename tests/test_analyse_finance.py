@@ -528,3 +528,51 @@ def test_finance_status_grey_without_figures(fin: Finance) -> None:
 def test_finance_status_minimal(fin: Finance, minimal: Content) -> None:
     # −2.3 % (underspend) → counted as 0 → green
     assert finance_status(fin, minimal.division.thresholds) is Rag.GREEN
+
+
+# --- year to date ends with the reporting period --------------------------------------------
+
+
+def test_ytd_ends_with_the_period_not_the_as_of_month() -> None:
+    # Period October, as-of 5 November: November is after the period, so it is forecast.
+    div = division(as_of="2026-11-05")
+    ln = line(
+        "l",
+        {f"2026-{m:02d}": 100 for m in range(1, 13)},
+        actual={f"2026-{m:02d}": 90 for m in range(1, 12)},  # November already booked (part month)
+        forecast={"2026-12": 120},
+    )
+    fin = analyse_finance(Content(division=div, budgets=[budget(2026, [ln])]))
+    assert fin is not None
+    assert fin.ytd_months[-1] == "2026-10"  # not 2026-11
+    assert len(fin.ytd_months) == 10
+    (r,) = fin.lines
+    assert r.figures == Figures(
+        plan_ytd=D("1000"),  # 10 × 100
+        actual_ytd=D("900"),  # 10 × 90; November's 90 is not year to date
+        plan_fy=D("1200"),
+        forecast_fy=D("1120"),  # 900 + November plan 100 (no forecast) + December forecast 120
+    )
+    assert fin.monthly.actual[10] is None  # November: forecast side of the chart
+    assert fin.monthly.forecast[10] == D("100")
+
+
+def test_april_year_whose_period_ended_before_the_year_turned() -> None:
+    # April–March year; period March 2027 (last month of FY 2026/27), as-of 5 April 2027 (FY 2027/28).
+    div = division(
+        fiscal_year_start=4, as_of="2027-04-05", period={"start": "2027-03-01", "end": "2027-03-31"}
+    )
+    this = budget(
+        2026,
+        [line("l", {f"{y}-{m:02d}": 10 for y, m in april_months(2026)}, actual={"2027-03": 12})],
+    )
+    nxt = budget(2027, [line("n", {"2027-04": 999})])
+    fin = analyse_finance(Content(division=div, budgets=[this, nxt]))
+    assert fin is not None
+    assert fin.fiscal_year == 2026  # the year of the period, not of as-of
+    assert fin.ytd_months == fin.months  # all twelve months, April 2026 – March 2027
+    assert fin.total.plan_ytd == D("120")  # 12 × 10
+
+
+def april_months(year: int) -> list[tuple[int, int]]:
+    return [(year, m) for m in range(4, 13)] + [(year + 1, m) for m in range(1, 4)]

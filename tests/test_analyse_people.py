@@ -308,3 +308,31 @@ def test_open_positions() -> None:
     assert [o.position.id for o in fig.open_positions] == [f"pos-{s}" for s in statuses[:5]]
     assert {o.days_open for o in fig.open_positions} == {30}  # 1 Oct → 31 Oct
     assert fig.open_fte == D("4.5")  # 0.5 + 4 × 1
+
+
+def test_this_period_is_the_reporting_period_not_up_to_as_of() -> None:
+    # Period October 2026, as-of 5 November 2026: each list at the edges and one day outside.
+    staff = [
+        person("j-before", start="2026-09-30"),
+        person("j-first", start="2026-10-01"),
+        person("j-last", start="2026-10-31"),
+        person("j-after", start="2026-11-01"),
+        person("l-before", end="2026-09-30"),
+        person("l-first", end="2026-10-01"),
+        person("l-last", end="2026-10-31"),
+        person("l-after", end="2026-11-01"),
+    ]
+    positions = [
+        Position.model_validate({"id": pid, "role": "r", "team": "t", "status": "advertised", "opened": day})
+        for pid, day in [
+            ("o-before", "2026-09-30"),
+            ("o-first", "2026-10-01"),
+            ("o-last", "2026-10-31"),
+            ("o-after", "2026-11-01"),
+        ]
+    ]
+    fig = analyse_people(Content(division=division(as_of="2026-11-05"), people=staff, positions=positions))
+    assert [p.id for p in fig.joiners] == ["j-first", "j-last"]
+    assert [p.id for p in fig.leavers] == ["l-first", "l-last"]
+    assert [p.id for p in fig.opened] == ["o-first", "o-last"]
+    assert len(fig.open_positions) == 4  # open as of 5 November, whenever opened

@@ -689,3 +689,18 @@ def test_cost_reason_is_cut_toward_zero_so_it_agrees_with_the_colour() -> None:
     h = health(project(budget={"capex": 1_000_000, "opex": 0, "estimate_at_completion": "1099999"}))
     assert h.dimensions["cost"] is Rag.AMBER
     assert h.reasons["cost"] == "EAC +9.9% against budget"  # 9.9999 % cut, not rounded to 10.0 %
+
+
+def test_achieved_this_period_is_the_reporting_period_not_up_to_as_of() -> None:
+    # Period October 2026, as-of 5 November 2026.
+    a = project(
+        "a",
+        milestones=[
+            {"id": "before", "name": "B", "baseline": "2026-09-30", "actual": "2026-09-30"},  # day before
+            {"id": "first", "name": "F", "baseline": "2026-10-01", "actual": "2026-10-01"},  # period start
+            {"id": "last", "name": "L", "baseline": "2026-10-31", "actual": "2026-10-31"},  # period end
+            {"id": "after", "name": "A", "baseline": "2026-11-01", "actual": "2026-11-01"},  # day after
+        ],
+    )
+    ms = analyse_milestones(Content(division=division(as_of="2026-11-05"), projects=[a]))
+    assert [v.milestone.id for v in ms.completed] == ["first", "last"]

@@ -251,7 +251,7 @@ def analyse_portfolio(content: Content) -> tuple[Health, ...]:
 
 def analyse_milestones(content: Content) -> Milestones:
     div = content.division
-    as_of, start = div.as_of, div.period.start
+    as_of, start, end = div.as_of, div.period.start, div.period.end
     horizon = as_of + timedelta(days=div.thresholds.milestone_horizon_days)
     completed, upcoming, missed = [], [], []
     for project in content.projects:
@@ -261,7 +261,7 @@ def analyse_milestones(content: Content) -> Milestones:
             due = milestone_due(ms)
             view = MilestoneView(project, ms, ms.actual or due, ((ms.actual or due) - ms.baseline).days)
             if ms.actual is not None:
-                if start <= ms.actual <= as_of:
+                if start <= ms.actual <= end:  # achieved this period: the reporting period only
                     completed.append(view)
             elif due < as_of:
                 missed.append(view)
