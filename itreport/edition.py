@@ -121,6 +121,8 @@ class Briefing:
     draft: bool = False
     changes: Changes | None = None
     charts: dict[str, object] = field(default_factory=dict)
+    gaps: tuple[str, ...] = ()
+    """Areas with nothing recorded yet: the briefing says so instead of showing empty figures."""
 
     def has(self, section: str) -> bool:
         return any(s.id == section for s in self.sections)
@@ -297,4 +299,5 @@ def build_view(
         commit=commit,
         draft=draft,
         changes=visible_changes(changes, edition.audience),
+        gaps=analysis.gaps,
     )
