@@ -22,9 +22,9 @@ from itreport.gitrepo import provenance
 from itreport.models.base import month_of
 from itreport.models.briefings import DEFAULT_EDITION, Edition
 from itreport.problems import Note, ProblemsFound, Severity
-from itreport.render.env import DEFAULT_THEME
 from itreport.render.html import render_html
 from itreport.render.pdf import RenderError, html_to_pdf
+from itreport.render.theme import DEFAULT_THEME
 from itreport.validate import Validation, validate_folder
 from itreport.write import atomic_write, sha256
 

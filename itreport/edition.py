@@ -124,6 +124,8 @@ class Briefing:
     draft: bool = False
     changes: Changes | None = None
     charts: dict[str, object] = field(default_factory=dict)
+    gaps: tuple[str, ...] = ()
+    """Areas with nothing recorded yet: the briefing says so instead of showing empty figures."""
     decisions: tuple[DecisionRow, ...] = ()
     """Asks and pending project decisions, each once, by date needed."""
 
@@ -309,6 +311,7 @@ def build_view(
         commit=commit,
         draft=draft,
         changes=visible_changes(changes, edition.audience),
+        gaps=analysis.gaps,
         decisions=decision_rows(
             c.narrative.asks if c.narrative else [], analysis.risks.decisions, c.division.as_of
         ),
