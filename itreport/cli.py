@@ -254,3 +254,30 @@ def diff_cmd(content: Path, since: str | None, private: Path | None) -> None:
         for change, text in rows:
             symbol, style = mark(change)
             console.print(f"  [{style}]{symbol}[/{style}] {escape(text)}")
+
+
+@main.command("demo")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--scale",
+    type=click.Choice(["small", "medium", "large"]),
+    default="small",
+    show_default=True,
+    help="small ≈ the example; medium ≈ 400 people, 80 projects; large ≈ 2,000 people, 400 projects.",
+)
+@click.option("--seed", type=int, default=1, show_default=True, help="Another seed gives another division.")
+def demo_cmd(directory: Path, scale: str, seed: int) -> None:
+    """Write a generated, valid division of the chosen size into DIRECTORY (new or empty).
+
+    The same scale and seed always give the same files: use it to try itreport at the size of
+    a large IT function, and to benchmark it.
+
+    Example: itreport demo /tmp/division --scale medium
+    """
+    from itreport.demo import DemoError, write_demo
+
+    try:
+        written = write_demo(directory, scale, seed)
+    except DemoError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"wrote {len(written)} content files into {directory}")

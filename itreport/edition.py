@@ -66,6 +66,7 @@ class PeopleView:
     types: tuple[Cell, ...]
     open_positions: tuple[tuple[str, str, str, Decimal, int], ...]
     open_fte: Decimal
+    opened: int
     joiners: int | None
     leavers: int | None
     leavers_12m: int | None
@@ -205,6 +206,7 @@ def people_view(
             for o in figs.open_positions
         ),
         open_fte=figs.open_fte,
+        opened=len(figs.opened),
         joiners=sup(len(figs.joiners)),
         leavers=sup(len(figs.leavers)),
         leavers_12m=leavers_12m,
