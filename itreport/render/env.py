@@ -26,8 +26,7 @@ from itreport.render.formatting import Formatter
 from itreport.render.i18n import Translator
 from itreport.render.markdown import render_markdown
 from itreport.render.sandbox import BudgetExceeded, Limits, Sandbox, default_limits
-
-DEFAULT_THEME = Path(__file__).resolve().parents[2] / "templates"
+from itreport.render.theme import DEFAULT_THEME as DEFAULT_THEME  # re-exported
 
 # Jinja's built-in filters a template keeps. Left out: `center`, `indent`, `wordwrap`, `format`,
 # `tojson` (sizes from arguments), `pprint` (object internals), `random` (output must be

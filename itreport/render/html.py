@@ -21,6 +21,7 @@ from itreport.models.base import month_start
 from itreport.render.env import make_env, theme_dirs
 from itreport.render.formatting import THOUSAND, Formatter
 from itreport.render.i18n import Translator
+from itreport.render.notes import note_text
 from itreport.render.sandbox import render_template
 
 FONT = "Source Sans 3, DejaVu Sans, sans-serif"
@@ -312,6 +313,7 @@ def render_html(
         "class_rows": class_rows,
         "class_total": class_total,
         "roles": view.roles,
+        "data_quality": [note_text(n, fmt, tr) for n in view.data_quality],
     }
     return render_template(env, "briefing.html", template_view(context), theme_dirs(user_templates))
 
