@@ -65,6 +65,7 @@ def run_checks(content: Content) -> list[Problem]:
         freshness,
         hierarchy,
         narrative,
+        outputs,
         plausibility,
         privacy,
         references,
@@ -77,6 +78,7 @@ def run_checks(content: Content) -> list[Problem]:
         consistency.check,
         freshness.check,
         narrative.check,
+        outputs.check,
         bounds.check,
         plausibility.check,
     ]
