@@ -1,14 +1,14 @@
-"""The build: validate, analyse, and for each edition filter, render and write atomically.
+"""The build: validate, analyse, and for each edition filter and render; then publish the set.
 
-Nothing is written unless the data validates; every file is written through a temporary file
-and a rename, so a failed build leaves the previous briefings as they were.
+Nothing is written unless the data validates and every edition rendered; the outputs are then
+published as one set (`itreport.publish`), so a failed or killed build leaves the previous
+briefings whole.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +19,13 @@ from itreport.gitrepo import provenance
 from itreport.models.base import month_of
 from itreport.models.briefings import DEFAULT_EDITION, Edition
 from itreport.problems import Note, ProblemsFound, Severity
+from itreport.publish.stage import NewFile, check_folder, publish, sha256
 from itreport.render.html import render_html
 from itreport.render.pdf import RenderError, html_to_pdf
 from itreport.render.sandbox import TemplateFailure
 from itreport.render.theme import DEFAULT_THEME
 from itreport.source.confine import folder_refusal
 from itreport.validate import Validation, validate_folder
-from itreport.write import atomic_write, sha256
 
 FORMATS = ("html", "pdf")
 
@@ -66,14 +66,12 @@ class BuildOptions:
     private: Path | None = None
     since: str | None = None
     tag: bool = False
+    on_wait: Callable[[], None] | None = None
+    """Called once when another build holds the output folder's lock (this one then waits)."""
 
 
 def output_name(edition: Edition, period_month: str, as_of: str) -> str:
-    return (
-        edition.filename.replace("{id}", edition.id)
-        .replace("{period}", period_month)
-        .replace("{as_of}", as_of)
-    )
+    return edition.output_name(period_month, as_of)
 
 
 def default_templates(content: Path) -> Path | None:
@@ -98,6 +96,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
     if validation.failed(options.strict) or validation.content is None:
         raise ProblemsFound(validation.problems, validation.sources)
     content = validation.content
+    check_folder(options.out)  # before rendering: `--out .` is refused at once, not after minutes
     editions = content.editions or [DEFAULT_EDITION]
     if options.editions:
         known = {e.id for e in editions}
@@ -128,28 +127,42 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
     if baseline.warning:
         result.warnings.append(baseline.warning)
     div = content.division
+    as_of = div.as_of.isoformat()
+    pending: list[Written] = []
+    files: list[NewFile] = []
     for edition in editions:
         view = build_view(analysis, edition, quality, commit=prov.commit, draft=prov.dirty, changes=changes)
         html = _render(view, templates)
         base = output_name(edition, month_of(div.period.end), div.as_of.isoformat())
         if "html" in options.formats:
             data = html.encode("utf-8")
-            path = options.out / f"{base}.html"
-            result.written.append(
-                Written(path, edition, view.classification, "html", sha256(data), atomic_write(path, data))
+            pending.append(
+                Written(
+                    options.out / f"{base}.html", edition, view.classification, "html", sha256(data), True
+                )
             )
+            files.append(_output(pending[-1], data, as_of, result.commit))
         if "pdf" in options.formats:
             try:
                 pdf, warnings = html_to_pdf(html, DEFAULT_THEME, roots, div.as_of, edition.pdf_variant)
             except RenderError as exc:
                 raise TemplateProblem(f"edition '{edition.id}': {exc}") from None
             result.warnings.extend(f"{edition.id}: WeasyPrint: {w}" for w in warnings)
-            path = options.out / f"{base}.pdf"
-            result.written.append(
-                Written(path, edition, view.classification, "pdf", sha256(pdf), atomic_write(path, pdf))
+            pending.append(
+                Written(options.out / f"{base}.pdf", edition, view.classification, "pdf", sha256(pdf), True)
             )
+            files.append(_output(pending[-1], pdf, as_of, result.commit))
         progress(edition.id)
-    _write_manifest(options.out, result, content.division.as_of.isoformat())
+    head = {"as_of": as_of, "commit": result.commit, "draft": result.draft, "baseline": result.baseline}
+    changed = publish(
+        options.out,
+        files,
+        head,
+        rebuilt={(w.edition.id, w.kind) for w in pending},
+        declared={e.id for e in content.editions or [DEFAULT_EDITION]},
+        on_wait=options.on_wait or (lambda: None),
+    )
+    result.written = [replace(w, changed=changed[w.path.name]) for w in pending]
     if options.tag:
         if prov.dirty or prov.commit is None:
             raise UsageProblem("--tag: the data has uncommitted changes; commit them, then build with --tag")
@@ -171,26 +184,17 @@ def _render(view: Any, templates: Path | None) -> str:
         raise TemplateProblem(f"{exc} (edition '{view.edition.id}')") from None
 
 
-def _write_manifest(out: Path, result: BuildResult, as_of: str) -> None:
-    """output/manifest.json: every file with its edition, audience, recipients, commit and hash."""
-    entries = [
-        {
-            "file": w.path.name,
-            "format": w.kind,
-            "edition": w.edition.id,
-            "title": w.edition.title,
-            "audience": w.edition.audience.value,
-            "classification": w.classification,
-            "recipients": w.edition.recipients,
-            "sha256": w.digest,
-        }
-        for w in result.written
-    ]
-    manifest = {
+def _output(written: Written, data: bytes, as_of: str, commit: str | None) -> NewFile:
+    """An output waiting to be published, with its manifest entry (as-of and commit per file,
+    because a partial build keeps other editions' entries from earlier builds)."""
+    entry = {
+        "format": written.kind,
+        "edition": written.edition.id,
+        "title": written.edition.title,
+        "audience": written.edition.audience.value,
+        "classification": written.classification,
+        "recipients": written.edition.recipients,
         "as_of": as_of,
-        "commit": result.commit,
-        "draft": result.draft,
-        "baseline": result.baseline,
-        "files": entries,
+        "commit": commit,
     }
-    atomic_write(out / "manifest.json", (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
+    return NewFile(written.path.name, data, entry)

@@ -172,17 +172,22 @@ def build_cmd(
     """Validate CONTENT, then write the briefings (HTML and PDF) into --out.
 
     A data error stops the build with the same report as `validate`; earlier outputs are left
-    untouched.
+    untouched. The outputs are published as one set: a failed or killed build leaves the
+    previous set whole. A second build into the same folder waits for the first.
 
     Example: itreport build content --out output --edition board
     """
     from itreport.build import FORMATS as OUTPUT_FORMATS  # WeasyPrint is slow to import: only here
     from itreport.build import BuildOptions, TemplateProblem, UsageProblem, build
+    from itreport.publish.stage import PublishError
 
     if not content.is_dir():
         raise click.UsageError(f"content folder '{content}' does not exist")
     formats = OUTPUT_FORMATS if fmt == "all" else (fmt,)
     options = BuildOptions(content, out, formats, editions, strict, templates, private, since, tag)
+    options.on_wait = lambda: click.echo(
+        f"waiting for another itreport build to finish writing into '{out}'…", err=True
+    )
     try:
         result = build(options)
     except ProblemsFound as exc:
@@ -195,6 +200,9 @@ def build_cmd(
     except TemplateProblem as exc:
         click.echo(f"error: {exc}", err=True)
         click.echo("build stopped; earlier outputs were left as they were", err=True)
+        sys.exit(EXIT_DATA)
+    except PublishError as exc:
+        click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_DATA)
     for p in result.validation.problems:
         if not p.is_error:

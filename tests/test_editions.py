@@ -110,7 +110,7 @@ def test_marker_reaches_exactly_the_allowed_editions(editions: Path, marker: str
 def test_every_edition_has_html_and_pdf(editions: Path) -> None:
     names = sorted(p.name for p in editions.iterdir())
     assert names == sorted(
-        ["manifest.json", "board-2026-10.html", "board-2026-10.pdf"]
+        [".itreport.lock", "manifest.json", "board-2026-10.html", "board-2026-10.pdf"]
         + [f"{e}-2026-10.{ext}" for e in EDITIONS[1:] for ext in ("html", "pdf")]
     )
 
