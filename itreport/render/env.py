@@ -14,6 +14,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
+from itreport.render.cited import resolve
 from itreport.render.formatting import Formatter
 from itreport.render.i18n import Translator
 from itreport.render.markdown import render_markdown
@@ -70,8 +71,11 @@ def make_env(
         keep_trailing_newline=True,
     )
     env.filters.update(formatter.filters())
-    env.filters["markdown"] = render_markdown
-    env.filters["inline_markdown"] = lambda text: render_markdown(text, inline=True)
+    env.filters["markdown"] = lambda text: render_markdown(resolve(text, formatter, translator))
+    env.filters["inline_markdown"] = lambda text: render_markdown(
+        resolve(text, formatter, translator), inline=True
+    )
+    env.filters["plain"] = lambda text: resolve(text, formatter, translator, markdown=False)
     env.filters["css_string"] = css_string
     env.globals["_"] = translator
     env.globals["asset"] = AssetReader(dirs)
