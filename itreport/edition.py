@@ -8,9 +8,11 @@ people figures as totals with counts below five merged away (see `privacy`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from itreport.analyse import Analysis
 from itreport.analyse.changes import Changes
@@ -29,6 +31,7 @@ from itreport.models.briefings import AUDIENCE_TIERS, TOTALS_ONLY, Audience, Dep
 from itreport.models.division import Division, Thresholds
 from itreport.models.people import Person
 from itreport.models.strategy import NarrativeFile
+from itreport.plain import freeze
 from itreport.privacy import K_MIN, Cell, merge_small, suppressed
 from itreport.problems import Note
 
@@ -152,6 +155,8 @@ class Briefing:
     draft: bool = False
     changes: Changes | None = None
     charts: dict[str, object] = field(default_factory=dict)
+    gaps: tuple[str, ...] = ()
+    """Areas with nothing recorded yet: the briefing says so instead of showing empty figures."""
     decisions: tuple[DecisionRow, ...] = ()
     """Asks and pending project decisions, each once, by date needed."""
 
@@ -338,5 +343,15 @@ def build_view(
         commit=commit,
         draft=draft,
         changes=visible_changes(changes, edition.audience),
+        gaps=analysis.gaps,
         decisions=decisions_view(analysis, people),
     )
+
+
+def template_view(values: dict[str, Any]) -> Mapping[str, Any]:
+    """What templates receive: the briefing and its render values as plain, immutable data.
+
+    The trust boundary (see `plain`): no model, path, enum or method crosses it, only values.
+    """
+    frozen: Mapping[str, Any] = freeze(values)
+    return frozen

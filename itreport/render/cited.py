@@ -52,16 +52,21 @@ def figure_text(fig: Figure, fmt: Formatter, tr: Translator) -> str:
 
 def resolve(text: str | Cited | None, fmt: Formatter, tr: Translator, markdown: bool = True) -> str:
     """The text with each figure written in. For Markdown the values are HTML-escaped (Markdown
-    keeps entities); plain text is left for the template's autoescaping."""
+    keeps entities); plain text is left for the template's autoescaping.
+
+    Templates hold the frozen copies `itreport.plain` makes of `Cited` and `Figure` (same fields,
+    other classes), so this reads fields rather than testing classes.
+    """
     if text is None:
         return ""
     if isinstance(text, str):
         return text
+    parts: tuple[str | Figure, ...] = text.parts
     return "".join(
         p
         if isinstance(p, str)
         else html.escape(figure_text(p, fmt, tr), quote=False)
         if markdown
         else figure_text(p, fmt, tr)
-        for p in text.parts
+        for p in parts
     )
