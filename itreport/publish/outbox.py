@@ -17,6 +17,10 @@ from email.utils import format_datetime
 
 from itreport.render.i18n import Translator
 
+# RFC 5322's hard line limit: folding at 78 splits encoded words inside names such as
+# "Lindqvist-Åkesson", which mail clients then show with a stray space.
+POLICY = SMTP.clone(max_line_length=998)
+
 
 @dataclass(frozen=True)
 class Attachment:
@@ -53,7 +57,7 @@ def compose(letter: Letter, as_of: date) -> EmailMessage:
     """The message for one recipient; raises ValueError if a name or address would break a header."""
     tr = Translator(letter.locale)
     titles = tr("mail_and").join(a.edition_title for a in letter.attachments)
-    msg = EmailMessage(policy=SMTP)
+    msg = EmailMessage(policy=POLICY)
     msg["From"] = Address(display_name=letter.sender_name, addr_spec=letter.sender_email)
     msg["To"] = Address(display_name=letter.name, addr_spec=letter.email)
     msg["Subject"] = tr("mail_subject", division=letter.division, titles=titles, period=letter.period)

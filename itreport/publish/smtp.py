@@ -41,7 +41,7 @@ def settings_from_env(environ: Mapping[str, str]) -> SmtpSettings:
     host = environ.get("ITREPORT_SMTP_HOST", "").strip()
     if not host:
         raise SmtpConfigError("--send needs the mail server in ITREPORT_SMTP_HOST (and ITREPORT_SMTP_PORT)")
-    security = environ.get("ITREPORT_SMTP_SECURITY", "starttls").strip().lower()
+    security = (environ.get("ITREPORT_SMTP_SECURITY") or "starttls").strip().lower()
     if security not in SECURITY:
         raise SmtpConfigError(
             f"ITREPORT_SMTP_SECURITY must be one of {', '.join(SECURITY)}, not '{security}'"

@@ -23,13 +23,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, ByteStringObject, ContentStream, NameObject
 
 from itreport.publish.copyid import ids_in_text
 from itreport.render.env import DEFAULT_THEME
-from itreport.render.pdf import ConfinedFetcher, collect_warnings, source_date
 
 STAMP_SIZE = 6.5
 """Points; the theme's footer is 8 pt and nothing in a briefing is set smaller than 6.5 pt."""
@@ -123,6 +123,18 @@ def place_stamp(width: float, height: float, boxes: list[Box]) -> Placement:
     raise StampError("no free space for the copy stamp above or below the page footer")
 
 
+@lru_cache(maxsize=16)
+def layout(pdf: bytes) -> tuple[tuple[float, float, Placement], ...]:
+    """Page size and stamp position of every page; the same for every copy of one PDF, so it is
+    worked out once per built edition (reading text positions is the slow part of stamping)."""
+    result = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        box = page.mediabox
+        width, height = float(box.width), float(box.height)
+        result.append((width, height, place_stamp(width, height, text_boxes(page))))
+    return tuple(result)
+
+
 def _overlay_html(text: str, width: float, height: float, at: Placement, lang: str) -> str:
     # Line box of exactly one font size: its top sits (1 - ASCENT - DESCENT)/2 above the cap height.
     top = height - at.baseline - ASCENT * STAMP_SIZE - (1 - ASCENT - DESCENT) / 2 * STAMP_SIZE
@@ -140,7 +152,9 @@ p {{ position: absolute; left: {at.x:.3f}pt; top: {top:.3f}pt; width: {at.width:
 def _render_overlay(
     text: str, width: float, height: float, at: Placement, lang: str, as_of: date
 ) -> PageObject:
-    from weasyprint import HTML
+    from weasyprint import HTML  # slow to import: only when a copy is actually stamped
+
+    from itreport.render.pdf import ConfinedFetcher, collect_warnings, source_date
 
     source = _overlay_html(text, width, height, at, lang)
     identifier = hashlib.sha256(source.encode("utf-8")).hexdigest()[:32].encode("ascii")
@@ -181,11 +195,8 @@ def _stamp(pdf: bytes, text: str, copy_id: str, recipient: str, lang: str, as_of
     except Exception as exc:  # pypdf raises many types for a damaged file
         raise StampError(f"the built PDF cannot be read: {exc}") from None
     overlays: dict[tuple[float, float, Placement], PageObject] = {}
-    for page in writer.pages:
-        box = page.mediabox
-        width, height = float(box.width), float(box.height)
-        at = place_stamp(width, height, text_boxes(page))
-        key = (width, height, at)
+    for page, key in zip(writer.pages, layout(pdf), strict=True):
+        width, height, at = key
         if key not in overlays:
             overlays[key] = _render_overlay(text, width, height, at, lang, as_of)
         page.merge_page(overlays[key])
@@ -219,7 +230,6 @@ def encrypt_pdf(pdf: bytes, password: str) -> bytes:
     with quiet_pypdf():
         writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
         writer.encrypt(user_password=password, owner_password=None, algorithm="AES-256")
-        writer.compress_identical_objects()
         out = io.BytesIO()
         writer.write(out)
     return out.getvalue()
