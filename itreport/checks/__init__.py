@@ -59,7 +59,17 @@ class Checker:
 
 
 def run_checks(content: Content) -> list[Problem]:
-    from itreport.checks import consistency, freshness, hierarchy, narrative, privacy, recipients, references
+    from itreport.checks import (
+        bounds,
+        consistency,
+        freshness,
+        hierarchy,
+        narrative,
+        plausibility,
+        privacy,
+        recipients,
+        references,
+    )
 
     rules: list[Callable[[Checker], None]] = [
         privacy.check,
@@ -69,6 +79,8 @@ def run_checks(content: Content) -> list[Problem]:
         freshness.check,
         narrative.check,
         recipients.check,
+        bounds.check,
+        plausibility.check,
     ]
     ctx = Checker(content)
     for rule in rules:

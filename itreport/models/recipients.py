@@ -7,24 +7,29 @@ so a slip in one list cannot send a pack to the wrong reader.
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Annotated
 
-from itreport.models.base import Id, Model, Tier, tier
+from pydantic import Field, StringConstraints
+
+from itreport.models.base import Id, Label, Model, Tier, tier
 from itreport.models.briefings import Audience
+
+# RFC 5321's longest address; the check for its form is `recipients.email` (checks/recipients.py).
+Email = Annotated[str, StringConstraints(max_length=254)]
 
 
 class Sender(Model):
-    name: str = Field(description="Shown as the sender of every message, e.g. 'Group IT'.")
-    email: str = Field(description="The From address of every message.")
+    name: Label = Field(description="Shown as the sender of every message, e.g. 'Group IT'.")
+    email: Email = Field(description="The From address of every message.")
 
 
 class Recipient(Model):
     id: Id
-    name: str = Field(
+    name: Label = Field(
         description="Full name, printed on every page of the person's copy.",
         json_schema_extra=tier(Tier.INTERNAL),
     )
-    email: str = Field(
+    email: Email = Field(
         description="Where the copies are sent; never printed in a briefing.",
         json_schema_extra=tier(Tier.MANAGEMENT),
     )
