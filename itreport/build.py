@@ -116,8 +116,6 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
     quality = _quality(validation)
     if baseline.warning:
         quality += (("baseline", baseline.warning),)
-    if analysis.finance is not None:
-        quality += tuple(("budget.missing-actual", w) for w in analysis.finance.warnings)
     roots = [DEFAULT_THEME, *([templates.resolve()] if templates else [])]
     result = BuildResult(validation, commit=prov.commit, draft=prov.dirty, baseline=baseline.rev)
     if baseline.warning:

@@ -56,7 +56,7 @@ class Checker:
 
 
 def run_checks(content: Content) -> list[Problem]:
-    from itreport.checks import consistency, freshness, hierarchy, privacy, references
+    from itreport.checks import actuals, consistency, freshness, hierarchy, privacy, references
 
     rules: list[Callable[[Checker], None]] = [
         privacy.check,
@@ -64,6 +64,7 @@ def run_checks(content: Content) -> list[Problem]:
         hierarchy.check,
         consistency.check,
         freshness.check,
+        actuals.check,
     ]
     ctx = Checker(content)
     for rule in rules:
