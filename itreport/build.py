@@ -21,10 +21,10 @@ from itreport.edition import build_view
 from itreport.gitrepo import provenance
 from itreport.models.base import month_of
 from itreport.models.briefings import DEFAULT_EDITION, Edition
-from itreport.problems import ProblemsFound, Severity
-from itreport.render.env import DEFAULT_THEME
+from itreport.problems import Note, ProblemsFound, Severity
 from itreport.render.html import render_html
 from itreport.render.pdf import RenderError, html_to_pdf
+from itreport.render.theme import DEFAULT_THEME
 from itreport.validate import Validation, validate_folder
 from itreport.write import atomic_write, sha256
 
@@ -83,13 +83,12 @@ def default_templates(content: Path) -> Path | None:
     return candidate if candidate.is_dir() and candidate.resolve() != DEFAULT_THEME else None
 
 
-def _quality(validation: Validation) -> tuple[tuple[str, str], ...]:
-    """Data-quality findings as (rule, text); the edition stage decides who may read each."""
-    return tuple(
-        (p.rule, f"{p.file}:{p.line}: {p.message}" if p.line else f"{p.file}: {p.message}")
-        for p in validation.problems
-        if p.severity is Severity.WARNING
-    )
+def _quality(validation: Validation) -> tuple[tuple[str, Note | None], ...]:
+    """Warnings as (rule, reader's note); the edition stage decides who may read each.
+
+    The note carries no file or line: locations belong in `validate`'s output, not in a briefing.
+    """
+    return tuple((p.rule, p.note) for p in validation.problems if p.severity is Severity.WARNING)
 
 
 def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: None) -> BuildResult:
@@ -115,7 +114,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
     changes = changes_since(baseline, analysis)
     quality = _quality(validation)
     if baseline.warning:
-        quality += (("baseline", baseline.warning),)
+        quality += (("baseline", Note("dq_baseline_unreadable", (("rev", baseline.rev or ""),))),)
     roots = [DEFAULT_THEME, *([templates.resolve()] if templates else [])]
     result = BuildResult(validation, commit=prov.commit, draft=prov.dirty, baseline=baseline.rev)
     if baseline.warning:

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from itreport.analyse import Analysis
 from itreport.analyse.changes import Changes
+from itreport.analyse.decisions import DecisionRow, decision_rows
 from itreport.analyse.finance import Finance
 from itreport.analyse.people import PeopleFigures
 from itreport.analyse.portfolio import Health, Milestones
@@ -27,6 +28,7 @@ from itreport.models.division import Division, Thresholds
 from itreport.models.people import Person
 from itreport.models.strategy import NarrativeFile
 from itreport.privacy import K_MIN, Cell, merge_small, suppressed
+from itreport.problems import Note
 
 
 @dataclass(frozen=True)
@@ -117,11 +119,15 @@ class Briefing:
     objectives: dict[str, str]
     certifications: dict[str, str]
     roles: dict[str, str]
-    data_quality: tuple[str, ...]
+    data_quality: tuple[Note, ...]
     commit: str | None = None
     draft: bool = False
     changes: Changes | None = None
     charts: dict[str, object] = field(default_factory=dict)
+    gaps: tuple[str, ...] = ()
+    """Areas with nothing recorded yet: the briefing says so instead of showing empty figures."""
+    decisions: tuple[DecisionRow, ...] = ()
+    """Asks and pending project decisions, each once, by date needed."""
 
     def has(self, section: str) -> bool:
         return any(s.id == section for s in self.sections)
@@ -246,10 +252,16 @@ def sections_of(edition: Edition, has_baseline: bool) -> tuple[Section, ...]:
 PERSONAL_RULES = ("people.", "privacy.")
 
 
-def visible_quality(findings: tuple[tuple[str, str], ...], audience: Audience) -> tuple[str, ...]:
-    """Data-quality findings this audience may read; personal ones only with the management tier."""
+def visible_quality(findings: tuple[tuple[str, Note | None], ...], audience: Audience) -> tuple[Note, ...]:
+    """Data-quality notes this audience may read; personal ones only with the management tier.
+
+    Warnings without a reader's wording are counted in one closing note ("n further findings").
+    """
     personal_ok = Tier.MANAGEMENT in AUDIENCE_TIERS[audience]
-    return tuple(text for rule, text in findings if personal_ok or not rule.startswith(PERSONAL_RULES))
+    seen = [(rule, note) for rule, note in findings if personal_ok or not rule.startswith(PERSONAL_RULES)]
+    notes = tuple(note for _rule, note in seen if note is not None)
+    others = sum(1 for _rule, note in seen if note is None)
+    return notes + ((Note("dq_other", (("count", others),)),) if others else ())
 
 
 def visible_changes(changes: Changes | None, audience: Audience) -> Changes | None:
@@ -263,7 +275,7 @@ def visible_changes(changes: Changes | None, audience: Audience) -> Changes | No
 def build_view(
     analysis: Analysis,
     edition: Edition,
-    data_quality: tuple[tuple[str, str], ...] = (),
+    data_quality: tuple[tuple[str, Note | None], ...] = (),
     commit: str | None = None,
     draft: bool = False,
     changes: Changes | None = None,
@@ -299,4 +311,8 @@ def build_view(
         commit=commit,
         draft=draft,
         changes=visible_changes(changes, edition.audience),
+        gaps=analysis.gaps,
+        decisions=decision_rows(
+            c.narrative.asks if c.narrative else [], analysis.risks.decisions, c.division.as_of
+        ),
     )

@@ -356,3 +356,5 @@ def test_missing_actual_is_an_error_with_strict_and_marked_in_the_briefing(conte
     assert "13.2\u00a0MSEK*" in html
     assert "Incomplete: no actual booked for Alpha build (Jun 2026)" in html
     assert html.count('<sup class="incomplete"') >= 3  # actual, YTD variance and forecast cells
+    # and the appendix says so in a sentence, once (the check's note; the build adds no second one)
+    assert html.count("Budget line Alpha build has no actual for June 2026") == 1

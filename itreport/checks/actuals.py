@@ -9,6 +9,7 @@ from __future__ import annotations
 from itreport.checks import Checker
 from itreport.models.base import fiscal_months, month_of
 from itreport.models.budget import BudgetLine
+from itreport.problems import Note
 
 
 def missing_months(line: BudgetLine, ytd: list[str]) -> list[str]:
@@ -32,4 +33,5 @@ def check(ctx: Checker) -> None:
                     f"year to date (to {period_month}); the briefing marks its totals incomplete",
                     hint=f"add '{month}: <amount>' under 'actual:' (0 if nothing was spent)",
                     rule="budget.missing-actual",
+                    note=Note("dq_missing_actual", (("line", line.name), ("month", month))),
                 )

@@ -75,6 +75,17 @@ class Ask(Model):
     title: str
     detail: Markdown | None = None
     decide_by: date | None = None
+    decision: str | None = Field(
+        default=None,
+        description="The project decision this ask is about, as '<project id>/<decision id>'; "
+        "the briefing then lists that decision once, as this ask.",
+    )
+
+
+def split_ref(ref: str) -> tuple[str, str] | None:
+    """'erp-s4hana/d1-funding' → ('erp-s4hana', 'd1-funding'); None when it is not of that form."""
+    project, sep, decision = ref.partition("/")
+    return (project, decision) if sep and project and decision and "/" not in decision else None
 
 
 class NarrativeFile(Model):

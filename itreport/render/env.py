@@ -17,8 +17,7 @@ from markupsafe import Markup
 from itreport.render.formatting import Formatter
 from itreport.render.i18n import Translator
 from itreport.render.markdown import render_markdown
-
-DEFAULT_THEME = Path(__file__).resolve().parents[2] / "templates"
+from itreport.render.theme import DEFAULT_THEME as DEFAULT_THEME  # re-exported
 
 
 def theme_dirs(user_templates: Path | None) -> list[Path]:

@@ -21,6 +21,7 @@ from itreport.models.base import month_start
 from itreport.render.env import make_env
 from itreport.render.formatting import THOUSAND, Formatter
 from itreport.render.i18n import Translator
+from itreport.render.notes import note_text
 
 FONT = "Source Sans 3, DejaVu Sans, sans-serif"
 
@@ -317,6 +318,7 @@ def render_html(
         "class_total": class_total,
         "roles": view.roles,
         "incomplete_items": incomplete_items(view, fmt),
+        "data_quality": [note_text(n, fmt, tr) for n in view.data_quality],
     }
     return env.get_template("briefing.html").render(context)
 
