@@ -12,9 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jinja2 import TemplateError
-from jinja2.exceptions import TemplateSyntaxError
-
 from itreport.analyse import analyse
 from itreport.baseline import BaselineError, changes_since, create_tag, load_baseline
 from itreport.edition import build_view
@@ -24,6 +21,7 @@ from itreport.models.briefings import DEFAULT_EDITION, Edition
 from itreport.problems import Note, ProblemsFound, Severity
 from itreport.render.html import render_html
 from itreport.render.pdf import RenderError, html_to_pdf
+from itreport.render.sandbox import TemplateFailure
 from itreport.render.theme import DEFAULT_THEME
 from itreport.validate import Validation, validate_folder
 from itreport.write import atomic_write, sha256
@@ -159,12 +157,8 @@ class TemplateProblem(Exception):
 def _render(view: Any, templates: Path | None) -> str:
     try:
         return render_html(view, templates)
-    except TemplateSyntaxError as exc:
-        raise TemplateProblem(
-            f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}"
-        ) from None
-    except (TemplateError, KeyError) as exc:
-        raise TemplateProblem(f"template error in edition '{view.edition.id}': {exc}") from None
+    except TemplateFailure as exc:
+        raise TemplateProblem(f"{exc} (edition '{view.edition.id}')") from None
 
 
 def _write_manifest(out: Path, result: BuildResult, as_of: str) -> None:

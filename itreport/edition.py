@@ -8,9 +8,11 @@ people figures as totals with counts below five merged away (see `privacy`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from itreport.analyse import Analysis
 from itreport.analyse.changes import Changes
@@ -27,6 +29,7 @@ from itreport.models.briefings import AUDIENCE_TIERS, TOTALS_ONLY, Audience, Dep
 from itreport.models.division import Division, Thresholds
 from itreport.models.people import Person
 from itreport.models.strategy import NarrativeFile
+from itreport.plain import freeze
 from itreport.privacy import K_MIN, Cell, merge_small, suppressed
 from itreport.problems import Note
 
@@ -316,3 +319,12 @@ def build_view(
             c.narrative.asks if c.narrative else [], analysis.risks.decisions, c.division.as_of
         ),
     )
+
+
+def template_view(values: dict[str, Any]) -> Mapping[str, Any]:
+    """What templates receive: the briefing and its render values as plain, immutable data.
+
+    The trust boundary (see `plain`): no model, path, enum or method crosses it, only values.
+    """
+    frozen: Mapping[str, Any] = freeze(values)
+    return frozen

@@ -59,7 +59,17 @@ class Checker:
 
 
 def run_checks(content: Content) -> list[Problem]:
-    from itreport.checks import actuals, consistency, freshness, hierarchy, narrative, privacy, references
+    from itreport.checks import (
+        actuals,
+        bounds,
+        consistency,
+        freshness,
+        hierarchy,
+        narrative,
+        plausibility,
+        privacy,
+        references,
+    )
 
     rules: list[Callable[[Checker], None]] = [
         privacy.check,
@@ -69,6 +79,8 @@ def run_checks(content: Content) -> list[Problem]:
         freshness.check,
         actuals.check,
         narrative.check,
+        bounds.check,
+        plausibility.check,
     ]
     ctx = Checker(content)
     for rule in rules:
