@@ -60,6 +60,7 @@ class Checker:
 
 def run_checks(content: Content) -> list[Problem]:
     from itreport.checks import (
+        actuals,
         bounds,
         consistency,
         freshness,
@@ -68,6 +69,7 @@ def run_checks(content: Content) -> list[Problem]:
         outputs,
         plausibility,
         privacy,
+        recipients,
         references,
     )
 
@@ -77,8 +79,10 @@ def run_checks(content: Content) -> list[Problem]:
         hierarchy.check,
         consistency.check,
         freshness.check,
+        actuals.check,
         narrative.check,
         outputs.check,
+        recipients.check,
         bounds.check,
         plausibility.check,
     ]
