@@ -412,8 +412,8 @@ def trace_cmd(file: Path, out: Path) -> None:
     Example: itreport trace leaked.pdf --out output
     """
     from itreport.publish.distribute import trace
+    from itreport.publish.stage import sha256
     from itreport.publish.watermark import StampError, copy_ids_in, is_encrypted
-    from itreport.write import sha256
 
     data = file.read_bytes()
     entries, how = trace(out, [], sha256(data))

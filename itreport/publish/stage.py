@@ -141,6 +141,22 @@ def _write(path: Path, data: bytes) -> None:
         os.close(fd)
 
 
+def atomic_write(path: Path, data: bytes) -> bool:
+    """One file replaced through a temporary file and a rename (mode from the umask, never forced);
+    returns False when the file already held `data`. For single files beside a published set."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if _same(path, data):
+        return False
+    tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
+    try:
+        _write(tmp, data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return True
+
+
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
