@@ -45,6 +45,8 @@ CONTEXT: dict[str, str] = {
     "class_total": "The total row of `class_rows`.",
     "roles": "Role titles by role id.",
     "data_quality": "Data-quality notes this audience may read, as sentences in its language.",
+    "incomplete_items": "The budget lines and months without actuals, as one text for the "
+    "'incomplete' note beside totals that lack them.",
 }
 
 GLOBALS: dict[str, str] = {
