@@ -65,6 +65,7 @@ def test_every_enum_label_exists() -> None:
         "chg_": ["project_added", "project_removed", "project_closed", "project_cancelled", "project_state"],
         "ms_": [],
         "gap_": list(GAPS),
+        "abbr_": ["EAC", "BAC", "PV", "EV", "AC", "CPI", "SPI", "FTE", "RAG"],
     }
     english = _read("en")
     used = set()
