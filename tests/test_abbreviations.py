@@ -11,8 +11,8 @@ from itreport.render.i18n import catalogue
 from tests.rendered import example_html, text_of
 
 ABBREVIATIONS = ("EAC", "BAC", "PV", "EV", "AC", "CPI", "SPI", "FTE", "RAG")
-# Not abbreviations a reader needs spelled out: the division's own name, and the draft stamp.
-WORDS = {"IT", "HR", "DRAFT"}
+# Not abbreviations a reader needs spelled out: the division's own name, the draft stamp, PDF.
+WORDS = {"IT", "HR", "DRAFT", "PDF"}
 EDITIONS = ("board", "executive", "finance", "management")
 
 
