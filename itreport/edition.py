@@ -125,6 +125,7 @@ class Briefing:
     data_quality: tuple[Note, ...]
     commit: str | None = None
     draft: bool = False
+    versioned: bool = True  # False: built outside any git repository, every page says so
     changes: Changes | None = None
     charts: dict[str, object] = field(default_factory=dict)
     gaps: tuple[str, ...] = ()
@@ -281,6 +282,7 @@ def build_view(
     data_quality: tuple[tuple[str, Note | None], ...] = (),
     commit: str | None = None,
     draft: bool = False,
+    versioned: bool = True,
     changes: Changes | None = None,
 ) -> Briefing:
     c = analysis.content
@@ -313,6 +315,7 @@ def build_view(
         data_quality=visible_quality(data_quality, edition.audience),
         commit=commit,
         draft=draft,
+        versioned=versioned,
         changes=visible_changes(changes, edition.audience),
         gaps=analysis.gaps,
         decisions=decision_rows(

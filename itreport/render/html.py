@@ -301,7 +301,9 @@ def render_html(
         "period_label": period_label,
         "unit_k": tr("unit_k", currency=div.currency),
         "footer_text": f"{view.classification} · {tr('as_of')} {fmt.date(div.as_of)}"
-        + (f" · {view.commit[:12]}" if view.commit else ""),
+        + (
+            f" · {view.commit[:12]}" if view.commit else "" if view.versioned else f" · {tr('not_versioned')}"
+        ),
         "page_counter": page_counter(tr("page_x_of_y")),
         "counts": {**rag_counts(view.portfolio), "live": sum(1 for h in view.portfolio if h.live)},
         "dimensions": DIMENSIONS,
