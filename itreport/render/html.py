@@ -22,7 +22,7 @@ from itreport.render.env import make_env, theme_dirs
 from itreport.render.formatting import THOUSAND, Formatter
 from itreport.render.i18n import Translator
 from itreport.render.notes import note_text
-from itreport.render.sandbox import render_template
+from itreport.render.sandbox import refuse_external, render_template
 
 FONT = "Source Sans 3, DejaVu Sans, sans-serif"
 
@@ -317,7 +317,10 @@ def render_html(
         "roles": view.roles,
         "data_quality": [note_text(n, fmt, tr) for n in view.data_quality],
     }
-    return render_template(env, "briefing.html", template_view(context), theme_dirs(user_templates))
+    roots = theme_dirs(user_templates)
+    html = render_template(env, "briefing.html", template_view(context), roots)
+    refuse_external(html, env, roots)
+    return html
 
 
 def page_counter(template: str) -> Markup:
