@@ -59,7 +59,16 @@ class Checker:
 
 
 def run_checks(content: Content) -> list[Problem]:
-    from itreport.checks import consistency, freshness, hierarchy, narrative, privacy, references
+    from itreport.checks import (
+        bounds,
+        consistency,
+        freshness,
+        hierarchy,
+        narrative,
+        plausibility,
+        privacy,
+        references,
+    )
 
     rules: list[Callable[[Checker], None]] = [
         privacy.check,
@@ -68,6 +77,8 @@ def run_checks(content: Content) -> list[Problem]:
         consistency.check,
         freshness.check,
         narrative.check,
+        bounds.check,
+        plausibility.check,
     ]
     ctx = Checker(content)
     for rule in rules:
