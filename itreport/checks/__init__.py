@@ -60,6 +60,7 @@ class Checker:
 
 def run_checks(content: Content) -> list[Problem]:
     from itreport.checks import (
+        actuals,
         bounds,
         consistency,
         freshness,
@@ -76,6 +77,7 @@ def run_checks(content: Content) -> list[Problem]:
         hierarchy.check,
         consistency.check,
         freshness.check,
+        actuals.check,
         narrative.check,
         bounds.check,
         plausibility.check,
