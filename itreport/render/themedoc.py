@@ -45,6 +45,7 @@ CONTEXT: dict[str, str] = {
     "class_total": "The total row of `class_rows`.",
     "roles": "Role titles by role id.",
     "data_quality": "Data-quality notes this audience may read, as sentences in its language.",
+    "incomplete_items": "What the finance totals lack (missing actuals), as text for the note beside them.",
 }
 
 GLOBALS: dict[str, str] = {
