@@ -338,8 +338,7 @@ def distribute_cmd(
 
     try:
         settings = settings_from_env(os.environ) if send else None
-        edition_ids = list(editions) or _edition_ids(content)
-        secrets = load_passwords(passwords, content, os.environ, edition_ids)
+        secrets = load_passwords(passwords, content, os.environ)
         plan = dist.plan(dist.Options(content, out, editions, private, allow_draft), secrets)
     except ProblemsFound as exc:
         _emit(Validation(None, exc.problems, exc.sources), "text")
@@ -378,15 +377,6 @@ def distribute_cmd(
         sys.exit(EXIT_DATA)
 
 
-def _edition_ids(content: Path) -> list[str]:
-    """Edition ids for the ITREPORT_PASSWORD_<EDITION> variables (invalid data is reported later)."""
-    from itreport.content import load_content
-    from itreport.load import FolderSource
-
-    loaded = load_content(FolderSource(content, shown_as=str(content))).content
-    return [e.id for e in loaded.editions] if loaded and loaded.editions else ["briefing"]
-
-
 @main.command("trace")
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option(
@@ -406,7 +396,7 @@ def trace_cmd(file: Path, out: Path) -> None:
 
     Example: itreport trace leaked.pdf --out output
     """
-    from itreport.publish.distribute import trace
+    from itreport.publish.log import trace
     from itreport.publish.watermark import StampError, copy_ids_in, is_encrypted
     from itreport.write import sha256
 
