@@ -51,6 +51,7 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     commit: str | None = None
     draft: bool = False
+    versioned: bool = True
     baseline: str | None = None
     tag: str | None = None
 
@@ -117,7 +118,9 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
     if baseline.warning:
         quality += (("baseline", Note("dq_baseline_unreadable", (("rev", baseline.rev or ""),))),)
     roots = [DEFAULT_THEME, *([templates.resolve()] if templates else [])]
-    result = BuildResult(validation, commit=prov.commit, draft=prov.dirty, baseline=baseline.rev)
+    result = BuildResult(
+        validation, commit=prov.commit, draft=prov.dirty, versioned=prov.versioned, baseline=baseline.rev
+    )
     if baseline.warning:
         result.warnings.append(baseline.warning)
     div = content.division
@@ -125,7 +128,15 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
     pending: list[Written] = []
     files: list[NewFile] = []
     for edition in editions:
-        view = build_view(analysis, edition, quality, commit=prov.commit, draft=prov.dirty, changes=changes)
+        view = build_view(
+            analysis,
+            edition,
+            quality,
+            commit=prov.commit,
+            draft=prov.dirty,
+            versioned=prov.versioned,
+            changes=changes,
+        )
         html = _render(view, templates)
         base = output_name(edition, month_of(div.period.end), div.as_of.isoformat())
         if "html" in options.formats:
@@ -147,7 +158,13 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
             )
             files.append(_output(pending[-1], pdf, as_of, result.commit))
         progress(edition.id)
-    head = {"as_of": as_of, "commit": result.commit, "draft": result.draft, "baseline": result.baseline}
+    head = {
+        "as_of": as_of,
+        "vcs": "git" if result.versioned else None,
+        "commit": result.commit,
+        "draft": result.draft,
+        "baseline": result.baseline,
+    }
     changed = publish(
         options.out,
         files,
