@@ -68,6 +68,7 @@ def run_checks(content: Content) -> list[Problem]:
         narrative,
         plausibility,
         privacy,
+        recipients,
         references,
     )
 
@@ -79,6 +80,7 @@ def run_checks(content: Content) -> list[Problem]:
         freshness.check,
         actuals.check,
         narrative.check,
+        recipients.check,
         bounds.check,
         plausibility.check,
     ]
