@@ -187,11 +187,11 @@ def test_other_files_in_the_folder_are_kept(tmp_path: Path) -> None:
 
 # Killed at every step ---------------------------------------------------------------------------
 
-# Runs publish() in a real process that announces each file-system step on stdout and pauses
-# briefly after it, so the test can SIGKILL it right after step k.
+# Runs publish() in a real process that announces each file-system step on stdout and then waits
+# for a line on stdin, so the test can SIGKILL it exactly after step k (no timing involved).
 STEPPER = textwrap.dedent(
     """
-    import os, sys, time
+    import os, sys
     from pathlib import Path
     from itreport.publish import stage, swap
 
@@ -199,7 +199,7 @@ STEPPER = textwrap.dedent(
         def wrapped(*args, **kwargs):
             result = fn(*args, **kwargs)
             print("STEP", name, flush=True)
-            time.sleep(0.02)
+            sys.stdin.readline()
             return result
         return wrapped
 
@@ -228,41 +228,51 @@ def _kill(proc: subprocess.Popen[str]) -> None:
 def _stepper(out: Path, tag: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-c", STEPPER, str(out), tag],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
         cwd=REPO,
     )
 
 
+def _until_step(proc: subprocess.Popen[str], k: int) -> int:
+    """Let the process run until it has announced step k (or finished); returns the steps seen."""
+    assert proc.stdout is not None and proc.stdin is not None
+    seen = 0
+    for line in proc.stdout:
+        if not line.startswith("STEP"):
+            break
+        seen += 1
+        if seen >= k:
+            break
+        proc.stdin.write("\n")
+        proc.stdin.flush()
+    return seen
+
+
 def test_killed_at_every_step_leaves_a_whole_set(tmp_path: Path) -> None:
     out = tmp_path / "output"
-    proc = _stepper(out, "old")
-    assert proc.stdout is not None
-    steps = sum(1 for line in proc.stdout if line.startswith("STEP"))
-    proc.stdout.close()
-    assert proc.wait() == 0
-    old = _set(out)
-    sets = {json.dumps(old, sort_keys=True): "old"}
-    seen = set()
-    for k in range(steps + 2):
+    for tag in ("first", "second"):  # the second run has the steps every later run has
+        proc = _stepper(out, tag)
+        stdout, _err = proc.communicate("\n" * 1000)
+        assert proc.returncode == 0
+    steps = stdout.count("STEP")
+    exchange_step = stdout.splitlines().index("STEP exchange") + 1
+    current, current_set = "second", _set(out)
+    for k in range(1, steps + 1):
         proc = _stepper(out, f"new-{k}")
-        assert proc.stdout is not None
-        count = 0
-        for line in proc.stdout:
-            if line.startswith("STEP"):
-                count += 1
-                if count > k:
-                    break
-        _kill(proc)
-        now = _set(out)  # every entry matches the disk
+        assert _until_step(proc, k) == k
+        _kill(proc)  # killed right after step k, before step k + 1
+        now = _set(out)  # every manifest entry matches the file on disk
         manifest = json.loads((out / "manifest.json").read_text())
-        assert manifest["as_of"] in ("old", f"new-{k}") or manifest["as_of"].startswith("new-")
-        assert all((out / name).read_bytes().startswith(manifest["as_of"].encode()) for name in now)
-        seen.add("new" if manifest["as_of"] == f"new-{k}" else "old")
-        sets[json.dumps(now, sort_keys=True)] = manifest["as_of"]
-    assert seen == {"old", "new"}  # kills landed both before and after the swap
+        expected = current if k < exchange_step else f"new-{k}"
+        assert manifest["as_of"] == expected, (k, exchange_step, manifest["as_of"])
+        assert all((out / name).read_bytes().startswith(expected.encode()) for name in now)
+        if expected == current:
+            assert now == current_set
+        current, current_set = expected, now
     proc = _stepper(out, "final")
-    proc.communicate()
+    proc.communicate("\n" * 1000)
     assert proc.returncode == 0
     assert json.loads((out / "manifest.json").read_text())["as_of"] == "final"
     _no_leftovers(out)
@@ -270,15 +280,16 @@ def test_killed_at_every_step_leaves_a_whole_set(tmp_path: Path) -> None:
 
 # Through the CLI: killed builds, two builds at once ----------------------------------------------
 
-# The real command, announcing each fsync (one per file written, and the staging folder).
+# The real command, announcing each fsync (one per file written, and the staging folder) and
+# waiting for a line on stdin before going on.
 CLI_STEPPER = textwrap.dedent(
     """
-    import os, sys, time
+    import os, sys
     real = os.fsync
     def fsync(fd):
         real(fd)
         print("STEP", flush=True)
-        time.sleep(0.05)
+        sys.stdin.readline()
     os.fsync = fsync
     from itreport.cli import main
     main(sys.argv[1:])
@@ -290,6 +301,7 @@ def _cli(tmp: Path, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-c", CLI_STEPPER, *args],
         cwd=tmp,
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -302,16 +314,12 @@ def test_cli_build_killed_while_publishing(content: Path, tmp_path: Path) -> Non
     assert CliRunner().invoke(main, list(args)).exit_code == 0
     old = _set(tmp_path / "output")
     replace_in(content, "narrative.yaml", "Alpha go-live moves to January.", "Alpha go-live moves to March.")
-    states = []
-    for k in (1, 3):  # after the HTML is staged; after the staging folder is synced (just before the swap)
+    # Steps: the HTML staged, the manifest staged, the staging folder synced; the swap comes next.
+    for k in (1, 2, 3):
         proc = _cli(tmp_path, *args)
-        assert proc.stdout is not None
-        for _ in range(k):
-            if not proc.stdout.readline().startswith("STEP"):
-                break
+        assert _until_step(proc, k) == k
         _kill(proc)
-        states.append(_set(tmp_path / "output"))  # whole, whichever it is
-    assert states[0] == old
+        assert _set(tmp_path / "output") == old  # killed before the swap: the old set, whole
     result = CliRunner().invoke(main, list(args))
     assert result.exit_code == 0, result.output
     new = _set(tmp_path / "output")
