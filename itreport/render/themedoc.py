@@ -48,8 +48,6 @@ CONTEXT: dict[str, str] = {
     "the same groups `itreport diff` prints.",
     "incomplete_items": "Budget lines and months without actuals, for the note under incomplete totals.",
     "data_quality": "Data-quality notes this audience may read, as sentences in its language.",
-    "incomplete_items": "The budget lines and months without actuals, as one text for the "
-    "'incomplete' note beside totals that lack them.",
 }
 
 GLOBALS: dict[str, str] = {
