@@ -47,6 +47,8 @@ CONTEXT: dict[str, str] = {
     "change_groups": "The groups of 'Since the last briefing' as (title key, change kinds), in order; "
     "the same groups `itreport diff` prints.",
     "data_quality": "Data-quality notes this audience may read, as sentences in its language.",
+    "incomplete_items": "The budget lines and months without actuals, as one text for the "
+    "'incomplete' note beside totals that lack them.",
 }
 
 GLOBALS: dict[str, str] = {
