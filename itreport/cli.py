@@ -632,3 +632,61 @@ def serve_cmd(
         click.echo("stopped", err=True)
     finally:
         stop(server, watcher)
+
+
+@main.group("theme")
+def theme_group() -> None:
+    """The default theme's templates: list them with their blocks, or copy one to override it.
+
+    Example: itreport theme eject sections/cover.html
+    """
+
+
+def _override_folder(content: Path, templates: Path | None) -> Path:
+    return templates if templates is not None else content.resolve().parent / "templates"
+
+
+templates_folder_option = click.option(
+    "--templates",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of template overrides (default: templates/ beside CONTENT).",
+)
+
+
+@theme_group.command("list")
+@content_arg
+@templates_folder_option
+def theme_list_cmd(content: Path, templates: Path | None) -> None:
+    """List the default templates, the blocks each offers, and which ones CONTENT overrides.
+
+    Example: itreport theme list content
+    """
+    from itreport.render.theme import blocks_of, default_templates
+
+    folder = _override_folder(content, templates)
+    for name in default_templates():
+        blocks = ", ".join(blocks_of(name)) if name.endswith(".html") else ""
+        mark = " (overridden)" if (folder / name).is_file() else ""
+        click.echo(f"{name}{mark}" + (f"  blocks: {blocks}" if blocks else ""))
+
+
+@theme_group.command("eject")
+@click.argument("name")
+@content_arg
+@templates_folder_option
+def theme_eject_cmd(name: str, content: Path, templates: Path | None) -> None:
+    """Copy the default template NAME into the override folder, to change it there.
+
+    Better still, override only a block: a file that starts with
+    {% extends "default:NAME" %} and redefines the blocks it changes keeps up with the default.
+
+    Example: itreport theme eject sections/cover.html
+    """
+    from itreport.render.theme import ThemeError, eject
+
+    try:
+        path = eject(name, _override_folder(content, templates))
+    except ThemeError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"wrote {path}")
