@@ -16,6 +16,7 @@ from itreport.analyse.finance import Group
 from itreport.analyse.finance import total as sum_figures
 from itreport.analyse.money import ZERO, round_to_total
 from itreport.analyse.portfolio import DIMENSIONS, rag_counts
+from itreport.describe import GROUPS
 from itreport.edition import Briefing, template_view
 from itreport.models.base import month_start
 from itreport.render.env import make_env, theme_dirs
@@ -318,6 +319,7 @@ def render_html(
         "class_rows": class_rows,
         "class_total": class_total,
         "roles": view.roles,
+        "change_groups": GROUPS,
         "incomplete_items": incomplete_items(view, fmt),
         "data_quality": [note_text(n, fmt, tr) for n in view.data_quality],
     }
