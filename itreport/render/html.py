@@ -23,7 +23,7 @@ from itreport.render.env import make_env, theme_dirs
 from itreport.render.formatting import THOUSAND, Formatter
 from itreport.render.i18n import Translator
 from itreport.render.notes import note_text
-from itreport.render.sandbox import render_template
+from itreport.render.sandbox import refuse_external, render_template
 
 FONT = "Source Sans 3, DejaVu Sans, sans-serif"
 
@@ -307,7 +307,9 @@ def render_html(
         "period_label": period_label,
         "unit_k": tr("unit_k", currency=div.currency),
         "footer_text": f"{view.classification} · {tr('as_of')} {fmt.date(div.as_of)}"
-        + (f" · {view.commit[:12]}" if view.commit else ""),
+        + (
+            f" · {view.commit[:12]}" if view.commit else "" if view.versioned else f" · {tr('not_versioned')}"
+        ),
         "page_counter": page_counter(tr("page_x_of_y")),
         "counts": {**rag_counts(view.portfolio), "live": sum(1 for h in view.portfolio if h.live)},
         "dimensions": DIMENSIONS,
@@ -323,7 +325,10 @@ def render_html(
         "incomplete_items": incomplete_items(view, fmt),
         "data_quality": [note_text(n, fmt, tr) for n in view.data_quality],
     }
-    return render_template(env, "briefing.html", template_view(context), theme_dirs(user_templates))
+    roots = theme_dirs(user_templates)
+    html = render_template(env, "briefing.html", template_view(context), roots)
+    refuse_external(html, env, roots)
+    return html
 
 
 def incomplete_items(view: Briefing, fmt: Formatter) -> str:

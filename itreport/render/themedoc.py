@@ -46,7 +46,6 @@ CONTEXT: dict[str, str] = {
     "roles": "Role titles by role id.",
     "change_groups": "The groups of 'Since the last briefing' as (title key, change kinds), in order; "
     "the same groups `itreport diff` prints.",
-    "incomplete_items": "Budget lines and months without actuals, for the note under incomplete totals.",
     "data_quality": "Data-quality notes this audience may read, as sentences in its language.",
     "incomplete_items": "The budget lines and months without actuals, as one text for the "
     "'incomplete' note beside totals that lack them.",
