@@ -198,7 +198,7 @@ _YAML_HINTS = {
 }
 
 
-def _yaml_problem(name: str, exc: yaml.YAMLError) -> Problem:
+def _yaml_problem(name: str, exc: yaml.YAMLError, text: str = "") -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     context_mark = getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
@@ -212,6 +212,10 @@ def _yaml_problem(name: str, exc: yaml.YAMLError) -> Problem:
         mark = context_mark
         message = f"YAML syntax error: this {context.removeprefix('while parsing a ')} is never closed"
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    lines = text.splitlines()
+    if text and line > len(lines):
+        # libyaml reports the end of a file without a final line break one line past it.
+        line, col = len(lines), len(lines[-1]) + 1
     key = message.removeprefix("YAML syntax error: ")
     hint = next((h for k, h in _YAML_HINTS.items() if key.startswith(k)), "")
     if not hint and ("\t" in problem or "tab character" in problem):
@@ -263,7 +267,7 @@ def parse(name: str, raw: bytes) -> tuple[Document | None, list[Problem]]:
     try:
         built = compose.build(loader)
     except yaml.YAMLError as exc:
-        return doc, [_yaml_problem(name, exc)]  # the text is kept to show the line
+        return doc, [_yaml_problem(name, exc, text)]  # the text is kept to show the line
     except compose.LimitExceeded as exc:
         return doc, [_located(name, exc.where)]
     finally:
