@@ -52,6 +52,7 @@ class Formatter:
         return "–" if value is None else self.number(Decimal(value) / scale.factor, scale.places)
 
     def signed_amount(self, value: Decimal | None, scale: Any) -> str:
+        """The same with its sign, for variance columns ('+40', '−3')."""
         return "–" if value is None else self.signed(Decimal(value) / scale.factor, scale.places)
 
     def amount_unit(self, value: Decimal | None, scale: Any, signed: bool = False) -> str:
