@@ -30,6 +30,32 @@ _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
 _BOOL = "tag:yaml.org,2002:bool"
 _MERGE = "tag:yaml.org,2002:merge"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_BOOLS = frozenset(("true", "True", "TRUE", "false", "False", "FALSE"))
+
+
+class _Loader12(_Loader):
+    """PyYAML's C composer with a resolver that only knows what `_scalar` asks for.
+
+    PyYAML resolves every plain scalar against its YAML 1.1 regular expressions in Python
+    (ints, floats, timestamps, yes/no...), a third of the time it takes to compose a large file;
+    we keep every scalar as text anyway, so only null, the YAML 1.2 booleans and the merge key
+    `<<` (which we reject) need a tag.
+    """
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                if value in _NULLS:
+                    return _NULL
+                if value in _BOOLS:
+                    return _BOOL
+                if value == "<<":
+                    return _MERGE
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
 
 
 @dataclass(frozen=True)
@@ -41,13 +67,41 @@ class Position:
 
 @dataclass
 class Document:
-    """One YAML file: its text, its plain-Python data and where each value and key stands."""
+    """One YAML file: its text, its plain-Python data and where each value and key stands.
+
+    Positions are found when first asked for (by composing the text again), not while loading:
+    most files of a large division never have a problem to point at, and recording a position
+    for each of its hundreds of thousands of values cost more than parsing them.
+    """
 
     name: str
     text: str
     data: Any = None
-    values: dict[PathKey, Position] = field(default_factory=dict)
-    keys: dict[PathKey, Position] = field(default_factory=dict)
+    _values: dict[PathKey, Position] | None = field(default=None, repr=False, compare=False)
+    _keys: dict[PathKey, Position] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def values(self) -> dict[PathKey, Position]:
+        if self._values is None:
+            self._locate()
+        assert self._values is not None
+        return self._values
+
+    @property
+    def keys(self) -> dict[PathKey, Position]:
+        if self._keys is None:
+            self._locate()
+        assert self._keys is not None
+        return self._keys
+
+    def _locate(self) -> None:
+        self._values, self._keys = {}, {}
+        try:
+            node = yaml.compose(self.text, Loader=_Loader12)
+        except yaml.YAMLError:
+            return  # a file with a syntax error has no data to point into
+        if node is not None:
+            _Builder(self, locate=True).build(node, ())
 
     def position(self, path: PathKey, *, key: bool = False) -> Position:
         """The position of the value (or key) at `path`, or of its nearest located ancestor."""
@@ -217,17 +271,31 @@ def _yaml_problem(name: str, exc: yaml.YAMLError) -> Problem:
     return Problem(name, line, col, Severity.ERROR, message, hint=hint, rule="yaml.syntax")
 
 
-class _Builder:
-    """Turns a composed node tree into plain values, recording positions and duplicate keys."""
+def _key_position(key_node: yaml.Node) -> Position:
+    km = key_node.start_mark
+    return Position(km.line + 1, km.column + 1, max(1, key_node.end_mark.index - km.index))
 
-    def __init__(self, doc: Document) -> None:
+
+class _Builder:
+    """Turns a composed node tree into plain values, finding duplicate and unsupported keys.
+
+    With `locate`, it also records the position of every value and key in the document (what
+    `Document.values` and `Document.keys` hold); without, it only builds the data.
+    """
+
+    def __init__(self, doc: Document, locate: bool = False) -> None:
         self.doc = doc
+        self.locate = locate
         self.problems: list[Problem] = []
+        if locate:
+            self.values = doc._values = {}
+            self.keys = doc._keys = {}
 
     def build(self, node: yaml.Node, path: PathKey) -> Any:
-        m = node.start_mark
-        width = max(1, node.end_mark.index - m.index) if m.line == node.end_mark.line else 1
-        self.doc.values[path] = Position(m.line + 1, m.column + 1, width)
+        if self.locate:
+            m = node.start_mark
+            width = max(1, node.end_mark.index - m.index) if m.line == node.end_mark.line else 1
+            self.values[path] = Position(m.line + 1, m.column + 1, width)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
@@ -237,10 +305,10 @@ class _Builder:
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        seen: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
-            km = key_node.start_mark
-            kpos = Position(km.line + 1, km.column + 1, max(1, key_node.end_mark.index - km.index))
             if key_node.tag == _MERGE or not isinstance(key_node, yaml.ScalarNode):
+                kpos = _key_position(key_node)
                 self.problems.append(
                     Problem(
                         self.doc.name,
@@ -255,8 +323,8 @@ class _Builder:
                 )
                 continue
             key = str(key_node.value)
-            if key in out:
-                first = self.doc.keys[(*path, key)]
+            if key in seen:
+                kpos, first = _key_position(key_node), _key_position(seen[key])
                 self.problems.append(
                     Problem(
                         self.doc.name,
@@ -270,14 +338,16 @@ class _Builder:
                     )
                 )
                 continue
-            self.doc.keys[(*path, key)] = kpos
+            seen[key] = key_node
+            if self.locate:
+                self.keys[(*path, key)] = _key_position(key_node)
             out[key] = self.build(value_node, (*path, key))
         return out
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:
     value: str = node.value
-    if node.style is not None:  # quoted or block scalars are always strings
+    if node.style:  # quoted or block scalars are always strings (plain is None, or '' from the C parser)
         return value
     if node.tag == _NULL:
         return None
@@ -299,7 +369,7 @@ def parse(name: str, raw: bytes) -> tuple[Document | None, list[Problem]]:
         return None, [problem] if problem else []
     doc = Document(name=name, text=text)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=_Loader12)
     except yaml.YAMLError as exc:
         return doc, [_yaml_problem(name, exc)]  # the text is kept to show the line
     if node is None:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from itreport import charts
@@ -112,12 +115,38 @@ def chart_labels(tr: Translator, prefix: str) -> dict[str, str]:
     return {k[len(prefix) + 1 :]: v for k, v in tr.labels.items() if k.startswith(prefix + ".")}
 
 
-def build_charts(view: Briefing, fmt: Formatter, tr: Translator) -> dict[str, charts.Chart]:
-    out: dict[str, charts.Chart] = {}
+class LazyCharts(Mapping[str, charts.Chart]):
+    """The charts of an edition, each built the first time a template shows it.
+
+    An edition without a milestones or finance section never pays for those charts. To a
+    template this is a read-only mapping of finished charts, like the dict it replaces; the
+    builders are private (the sandbox refuses names starting with an underscore).
+    """
+
+    def __init__(self, builders: dict[str, Callable[[], charts.Chart]]) -> None:
+        self._builders = builders
+        self._built: dict[str, charts.Chart] = {}
+
+    def __getitem__(self, name: str) -> charts.Chart:
+        chart = self._built.get(name)
+        if chart is None:
+            chart = self._built[name] = self._builders[name]()
+        return chart
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._builders)
+
+    def __len__(self) -> int:
+        return len(self._builders)
+
+
+def build_charts(view: Briefing, fmt: Formatter, tr: Translator) -> LazyCharts:
+    """Every chart the edition's data allows, built on first use."""
+    out: dict[str, Callable[[], charts.Chart]] = {}
     mega = lambda v: fmt.mega(v)  # noqa: E731
     f = view.finance
     if f is not None:
-        out["cumulative"] = charts.cumulative_spend(
+        out["cumulative"] = lambda: charts.cumulative_spend(
             f.monthly.months,
             f.monthly.plan,
             f.monthly.actual,
@@ -130,7 +159,7 @@ def build_charts(view: Briefing, fmt: Formatter, tr: Translator) -> dict[str, ch
             chart_id="cumulative",
             font_family=FONT,
         )
-        out["variance"] = charts.variance_by_category(
+        out["variance"] = lambda: charts.variance_by_category(
             [(tr("cat_" + g.key), g.figures.variance_fy) for g in f.by_category],
             title=tr("chart_variance"),
             fmt=mega,
@@ -138,7 +167,7 @@ def build_charts(view: Briefing, fmt: Formatter, tr: Translator) -> dict[str, ch
             chart_id="variance",
             font_family=FONT,
         )
-    out["portfolio_rag"] = charts.portfolio_rag(
+    out["portfolio_rag"] = lambda: charts.portfolio_rag(
         rag_counts(view.portfolio),
         title=tr("chart_portfolio"),
         labels=chart_labels(tr, "rag"),
@@ -159,7 +188,7 @@ def build_charts(view: Briefing, fmt: Formatter, tr: Translator) -> dict[str, ch
     as_of = view.division.as_of
     start = month_start(f"{as_of.year:04d}-{as_of.month:02d}") - timedelta(days=92)
     end = as_of + timedelta(days=view.thresholds.milestone_horizon_days + 5)
-    out["milestones"] = charts.milestone_timeline(
+    out["milestones"] = lambda: charts.milestone_timeline(
         rows,
         start=start.replace(day=1),
         end=end,
@@ -171,7 +200,7 @@ def build_charts(view: Briefing, fmt: Formatter, tr: Translator) -> dict[str, ch
         chart_id="milestones",
         font_family=FONT,
     )
-    out["heatmap"] = charts.risk_heatmap(
+    out["heatmap"] = lambda: charts.risk_heatmap(
         view.risks.heatmap,
         title=tr("chart_heatmap"),
         labels=chart_labels(tr, "heatmap"),
@@ -189,7 +218,7 @@ def build_charts(view: Briefing, fmt: Formatter, tr: Translator) -> dict[str, ch
         ]
         types = ("employee",)
         labels = {**labels, "employee": tr("fte_all"), "alt_employee": tr("fte_all")}
-    out["headcount"] = charts.headcount_by_team(
+    out["headcount"] = lambda: charts.headcount_by_team(
         team_rows,
         title=tr("chart_headcount"),
         labels=labels,
@@ -198,7 +227,7 @@ def build_charts(view: Briefing, fmt: Formatter, tr: Translator) -> dict[str, ch
         chart_id="headcount",
         font_family=FONT,
     )
-    return out
+    return LazyCharts(out)
 
 
 @dataclass(frozen=True)
@@ -266,13 +295,20 @@ def trend_marks(view: Briefing, fmt: Formatter, tr: Translator) -> dict[str, Any
     return out
 
 
+@lru_cache(maxsize=8)
+def cached_env(locale: str, currency: str, user_templates: Path | None) -> ImmutableSandboxedEnvironment:
+    """One Jinja environment per theme and locale, so each template is compiled once per build
+    (not once per edition). Jinja still reloads a template whose file changed on disk."""
+    return make_env(Formatter(locale, currency), Translator(locale), user_templates)
+
+
 def render_html(
     view: Briefing, user_templates: Path | None = None, trends: dict[str, Any] | None = None
 ) -> str:
     div = view.division
     fmt = Formatter(div.locale, div.currency)
     tr = Translator(div.locale)
-    env = make_env(fmt, tr, user_templates)
+    env = cached_env(div.locale, div.currency, user_templates)
     period_label = div.period.label or fmt.month(
         f"{div.period.end.year:04d}-{div.period.end.month:02d}", "LLLL yyyy"
     )
