@@ -644,7 +644,7 @@ def with_colours(base: Health, live: Sequence[Rag], dead: Sequence[Rag] = ()) ->
 @pytest.mark.parametrize(
     ("live", "dead", "expected"),
     [
-        ([], [Rag.RED], Rag.GREEN),  # nothing live
+        ([], [Rag.RED], Rag.GREY),  # nothing live: not assessed, never green
         ([Rag.GREEN] * 4, [], Rag.GREEN),
         ([Rag.RED, Rag.GREEN, Rag.GREEN, Rag.GREEN], [], Rag.AMBER),  # 1×4 = 4, not > 4 → amber
         ([Rag.RED, Rag.RED, Rag.GREEN, Rag.GREEN], [], Rag.RED),  # 2×4 = 8 > 4
