@@ -16,6 +16,7 @@ from itreport.build import BuildOptions, build
 from itreport.charts import _clean, _truncate, text_width
 from itreport.problems import Problem, Severity
 from itreport.render import html
+from itreport.render.sandbox import default_limits
 from itreport.report import format_text
 
 
@@ -53,11 +54,23 @@ def test_truncated_label_is_the_longest_start_that_fits() -> None:
             assert text_width(longer + "…", size) > width
 
 
-def test_editions_share_one_template_environment_per_theme_and_locale() -> None:
+def test_editions_share_one_template_environment_with_a_budget_each(content: Path) -> None:
     html.cached_env.cache_clear()
-    first = html.cached_env("en_GB", "SEK", None)
-    assert html.cached_env("en_GB", "SEK", None) is first
-    assert html.cached_env("sv_SE", "SEK", None) is not first
+    editions = (
+        "editions:\n"
+        "  - {id: one, title: One, audience: executive, sections: [summary, finance]}\n"
+        "  - {id: two, title: Two, audience: board, sections: [summary]}\n"
+    )
+    (content / "briefings.yaml").write_text(editions, encoding="utf-8")
+    env_args = ("en_GB", "SEK", None, default_limits())
+    build(BuildOptions(content, content.parent / "alone", formats=("html",), editions=("two",)))
+    alone = html.cached_env(*env_args).budget.output
+    html.cached_env.cache_clear()
+    build(BuildOptions(content, content.parent / "out", formats=("html",)))
+    info = html.cached_env.cache_info()
+    assert (info.misses, info.hits) == (1, 1)
+    # The second edition started from a fresh budget: it spent what it spends when built alone.
+    assert html.cached_env(*env_args).budget.output == alone
 
 
 def test_charts_are_built_only_when_shown(content: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -11,7 +11,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from itreport import charts
@@ -25,7 +24,7 @@ from itreport.render.env import make_env, theme_dirs
 from itreport.render.formatting import THOUSAND, Formatter
 from itreport.render.i18n import Translator
 from itreport.render.notes import note_text
-from itreport.render.sandbox import render_template
+from itreport.render.sandbox import Limits, Sandbox, default_limits, render_template
 
 FONT = "Source Sans 3, DejaVu Sans, sans-serif"
 
@@ -117,33 +116,26 @@ def chart_labels(tr: Translator, prefix: str) -> dict[str, str]:
     return {k[len(prefix) + 1 :]: v for k, v in tr.labels.items() if k.startswith(prefix + ".")}
 
 
-class LazyCharts(Mapping[str, charts.Chart]):
-    """The charts of an edition, each built the first time a template shows it.
+# The section of the default theme that shows each chart.
+CHART_SECTIONS = {
+    "cumulative": "finance",
+    "variance": "finance",
+    "portfolio_rag": "portfolio",
+    "milestones": "milestones",
+    "heatmap": "risks",
+    "headcount": "people",
+}
 
-    An edition without a milestones or finance section never pays for those charts. To a
-    template this is a read-only mapping of finished charts, like the dict it replaces; the
-    builders are private (the sandbox refuses names starting with an underscore).
+
+def build_charts(
+    view: Briefing, fmt: Formatter, tr: Translator, every: bool = True
+) -> dict[str, charts.Chart]:
+    """The charts the edition's data allows; without `every`, only those its sections show.
+
+    The default theme shows each chart in one section (`CHART_SECTIONS`), so an edition without
+    a milestones or finance section need not pay for those charts. Template overrides may show
+    any chart anywhere, so with them every chart is built.
     """
-
-    def __init__(self, builders: dict[str, Callable[[], charts.Chart]]) -> None:
-        self._builders = builders
-        self._built: dict[str, charts.Chart] = {}
-
-    def __getitem__(self, name: str) -> charts.Chart:
-        chart = self._built.get(name)
-        if chart is None:
-            chart = self._built[name] = self._builders[name]()
-        return chart
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._builders)
-
-    def __len__(self) -> int:
-        return len(self._builders)
-
-
-def build_charts(view: Briefing, fmt: Formatter, tr: Translator) -> LazyCharts:
-    """Every chart the edition's data allows, built on first use."""
     out: dict[str, Callable[[], charts.Chart]] = {}
     mega = lambda v: fmt.mega(v)  # noqa: E731
     f = view.finance
@@ -229,7 +221,7 @@ def build_charts(view: Briefing, fmt: Formatter, tr: Translator) -> LazyCharts:
         chart_id="headcount",
         font_family=FONT,
     )
-    return LazyCharts(out)
+    return {name: make() for name, make in out.items() if every or view.has(CHART_SECTIONS[name])}
 
 
 @dataclass(frozen=True)
@@ -298,10 +290,10 @@ def trend_marks(view: Briefing, fmt: Formatter, tr: Translator) -> dict[str, Any
 
 
 @lru_cache(maxsize=8)
-def cached_env(locale: str, currency: str, user_templates: Path | None) -> ImmutableSandboxedEnvironment:
-    """One Jinja environment per theme and locale, so each template is compiled once per build
-    (not once per edition). Jinja still reloads a template whose file changed on disk."""
-    return make_env(Formatter(locale, currency), Translator(locale), user_templates)
+def cached_env(locale: str, currency: str, user_templates: Path | None, limits: Limits) -> Sandbox:
+    """One Jinja environment per theme, locale and limits, so each template is compiled once per
+    build (not once per edition). Jinja still reloads a template whose file changed on disk."""
+    return make_env(Formatter(locale, currency), Translator(locale), user_templates, limits)
 
 
 def render_html(
@@ -310,7 +302,8 @@ def render_html(
     div = view.division
     fmt = Formatter(div.locale, div.currency)
     tr = Translator(div.locale)
-    env = cached_env(div.locale, div.currency, user_templates)
+    env = cached_env(div.locale, div.currency, user_templates, default_limits())
+    env.budget.restart()
     period_label = div.period.label or fmt.month(
         f"{div.period.end.year:04d}-{div.period.end.month:02d}", "LLLL yyyy"
     )
@@ -342,7 +335,7 @@ def render_html(
         "counts": {**rag_counts(view.portfolio), "live": sum(1 for h in view.portfolio if h.live)},
         "dimensions": DIMENSIONS,
         "trends": trends,
-        "charts": build_charts(view, fmt, tr),
+        "charts": build_charts(view, fmt, tr, every=user_templates is not None),
         "finance_tables": finance_tables,
         "objective_rows": objective_rows,
         "objective_total": objective_total,
