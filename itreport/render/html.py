@@ -303,7 +303,6 @@ def render_html(
     fmt = Formatter(div.locale, div.currency)
     tr = Translator(div.locale)
     env = cached_env(div.locale, div.currency, user_templates, default_limits())
-    env.budget.restart()
     period_label = div.period.label or fmt.month(
         f"{div.period.end.year:04d}-{div.period.end.month:02d}", "LLLL yyyy"
     )
@@ -344,7 +343,9 @@ def render_html(
         "roles": view.roles,
         "data_quality": [note_text(n, fmt, tr) for n in view.data_quality],
     }
-    return render_template(env, "briefing.html", template_view(context), theme_dirs(user_templates))
+    frozen = template_view(context)
+    env.budget.restart()  # the template's own time starts now
+    return render_template(env, "briefing.html", frozen, theme_dirs(user_templates))
 
 
 def page_counter(template: str) -> Markup:
