@@ -15,6 +15,7 @@ import click
 from itreport.problems import ProblemsFound
 from itreport.report import FORMATS
 from itreport.schema import stale_schemas, write_schemas
+from itreport.source.confine import folder_refusal
 from itreport.validate import Validation, validate_folder
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
@@ -102,13 +103,19 @@ def schema_cmd(content: Path, check: bool) -> None:
     """
     if not content.is_dir():
         raise click.UsageError(f"content folder '{content}' does not exist")
-    if check:
-        stale = stale_schemas(content)
-        for name in stale:
-            click.echo(f"{content / name}: out of date; run `itreport schema {content}`")
-        sys.exit(EXIT_DATA if stale else EXIT_OK)
-    for path, changed in write_schemas(content):
-        click.echo(f"{'wrote' if changed else 'unchanged'} {path}")
+    refused = folder_refusal(content, "content folder")
+    if refused is not None:
+        click.echo(f"{content}: error: {refused.reason}\n  hint: {refused.hint}", err=True)
+        sys.exit(EXIT_DATA)
+    files = stale_schemas(content) if check else write_schemas(content)
+    for f in files:
+        if f.status == "refused":
+            click.echo(f"{f.path}: error: {f.reason}; nothing was written there", err=True)
+        elif f.status == "stale":
+            click.echo(f"{f.path}: out of date; run `itreport schema {content}`")
+        else:
+            click.echo(f"{f.status} {f.path}")
+    sys.exit(EXIT_DATA if any(f.status in ("refused", "stale") for f in files) else EXIT_OK)
 
 
 @main.command("build")

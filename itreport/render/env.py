@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined, TemplateNotFound
+from jinja2 import ChoiceLoader, PrefixLoader, StrictUndefined
 from jinja2.filters import FILTERS, make_attrgetter, sync_do_join
 from jinja2.nodes import EvalContext
 from jinja2.utils import pass_eval_context
@@ -24,6 +24,7 @@ from markupsafe import Markup
 from itreport.controls import css_string_body
 from itreport.render.formatting import Formatter
 from itreport.render.i18n import Translator
+from itreport.render.loader import ConfinedLoader, read_asset
 from itreport.render.markdown import render_markdown
 from itreport.render.sandbox import BudgetExceeded, Limits, Sandbox, default_limits
 from itreport.render.theme import DEFAULT_THEME as DEFAULT_THEME  # re-exported
@@ -64,14 +65,10 @@ def asset_reader(dirs: list[Path]) -> Callable[[str], str]:
     """`asset(name)`: a theme file (font, image) as a data: URI, so the HTML fetches nothing."""
 
     def asset(name: str) -> str:
-        for base in dirs:
-            path = (base / name).resolve()
-            if base in path.parents and path.is_file():
-                mime = mimetypes.guess_type(path.name)[0] or (
-                    "font/woff" if path.suffix == ".woff" else "application/octet-stream"
-                )
-                return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
-        raise TemplateNotFound(name)
+        data = read_asset(dirs, name)
+        fallback = "font/woff" if name.endswith(".woff") else "application/octet-stream"
+        mime = mimetypes.guess_type(name)[0] or fallback
+        return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
     return asset
 
@@ -139,9 +136,9 @@ def make_env(
     limits: Limits | None = None,
 ) -> Sandbox:
     dirs = theme_dirs(user_templates)
-    default = FileSystemLoader(str(DEFAULT_THEME))
+    default = ConfinedLoader(DEFAULT_THEME)
     loader = ChoiceLoader(
-        [PrefixLoader({"default": default}, delimiter=":"), *(FileSystemLoader(str(d)) for d in dirs)]
+        [PrefixLoader({"default": default}, delimiter=":"), *(ConfinedLoader(d) for d in dirs)]
     )
     env = Sandbox(
         limits or default_limits(),
