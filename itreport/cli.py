@@ -416,3 +416,55 @@ def demo_cmd(directory: Path, scale: str, seed: int) -> None:
     except DemoError as exc:
         raise click.UsageError(str(exc)) from None
     click.echo(f"wrote {len(written)} content files into {directory}")
+
+
+@main.command("serve")
+@content_arg
+@click.option(
+    "--edition", "edition", metavar="ID", default=None, help="The edition to preview (default: the first)."
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    show_default=True,
+    help="Port on 127.0.0.1; 0 picks a free one.",
+)
+@click.option(
+    "--templates",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Folder of template overrides (default: templates/ beside CONTENT, if any).",
+)
+@private_option
+def serve_cmd(
+    content: Path, edition: str | None, port: int, templates: Path | None, private: Path | None
+) -> None:
+    """Preview an edition in the browser; it rebuilds on every save and the page reloads itself.
+
+    Serves on 127.0.0.1 only. Invalid data shows the located problems as the page, with the last
+    good preview one click away; "Print preview" shows the paged PDF layout. Ctrl-C stops it.
+
+    Example: itreport serve content --edition board --port 8000
+    """
+    import threading
+
+    from itreport.serve import start, stop
+    from itreport.serve.preview import PreviewOptions
+
+    if not content.is_dir():
+        raise click.UsageError(f"content folder '{content}' does not exist")
+    try:
+        server, watcher = start(
+            PreviewOptions(content, edition, templates, private), port, lambda m: click.echo(m, err=True)
+        )
+    except OSError as exc:
+        raise click.UsageError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}") from None
+    click.echo(f"serving {server.url} (Ctrl-C to stop)")
+    sys.stdout.flush()
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+    finally:
+        stop(server, watcher)
