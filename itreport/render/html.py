@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -292,8 +293,19 @@ def trend_marks(view: Briefing, fmt: Formatter, tr: Translator) -> dict[str, Any
 @lru_cache(maxsize=8)
 def cached_env(locale: str, currency: str, user_templates: Path | None, limits: Limits) -> Sandbox:
     """One Jinja environment per theme, locale and limits, so each template is compiled once per
-    build (not once per edition). Jinja still reloads a template whose file changed on disk."""
-    return make_env(Formatter(locale, currency), Translator(locale), user_templates, limits)
+    build (not once per edition); `itreport.render.jobs` clears it when a build starts, so a
+    template edited between builds (`itreport serve`) is read again.
+
+    Every template is compiled here, before any edition's time budget starts: the budget is
+    for running a template, and compiling a theme on a busy machine took a good part of it.
+    A template that does not compile is reported when an edition uses it.
+    """
+    env = make_env(Formatter(locale, currency), Translator(locale), user_templates, limits)
+    for name in env.list_templates(filter_func=lambda n: ":" not in n and n.endswith(".html")):
+        # Whatever a hostile template provokes while compiling is reported when it is used.
+        with contextlib.suppress(Exception):
+            env.get_template(name)
+    return env
 
 
 def render_html(
