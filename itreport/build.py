@@ -49,6 +49,7 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     commit: str | None = None
     draft: bool = False
+    versioned: bool = True
     baseline: str | None = None
     tag: str | None = None
 
@@ -120,14 +121,10 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
     quality = _quality(validation)
     if baseline.warning:
         quality += (("baseline", Note("dq_baseline_unreadable", (("rev", baseline.rev or ""),))),)
-    if analysis.finance is not None:
-        quality += tuple(
-            ("budget.missing-actual", Note("dq_missing_actual", (("line", r.line.name), ("month", m))))
-            for r in analysis.finance.lines
-            for m in r.missing_actuals
-        )
     roots = [DEFAULT_THEME, *([templates.resolve()] if templates else [])]
-    result = BuildResult(validation, commit=prov.commit, draft=prov.dirty, baseline=baseline.rev)
+    result = BuildResult(
+        validation, commit=prov.commit, draft=prov.dirty, versioned=prov.versioned, baseline=baseline.rev
+    )
     if baseline.warning:
         result.warnings.append(baseline.warning)
     div = content.division
@@ -135,7 +132,15 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
     records = EditionRecords(options.out)
     plans = []
     for edition in editions:
-        view = build_view(analysis, edition, quality, commit=prov.commit, draft=prov.dirty, changes=changes)
+        view = build_view(
+            analysis,
+            edition,
+            quality,
+            commit=prov.commit,
+            draft=prov.dirty,
+            versioned=prov.versioned,
+            changes=changes,
+        )
         base = output_name(edition, month_of(div.period.end), div.as_of.isoformat())
         names = {kind: f"{base}.{kind}" for kind in formats}
         key = edition_key(view, templates, formats)
@@ -231,6 +236,7 @@ def _write_manifest(out: Path, result: BuildResult, as_of: str) -> None:
     ]
     manifest = {
         "as_of": as_of,
+        "vcs": "git" if result.versioned else None,
         "commit": result.commit,
         "draft": result.draft,
         "baseline": result.baseline,

@@ -573,3 +573,14 @@ def test_headcount_zeros_and_bad_input() -> None:
         charts.headcount_by_team([("A", {"intern": D(1)})])
     with pytest.raises(ValueError, match="negative"):
         charts.headcount_by_team([("A", {"employee": D(-1)})])
+
+
+def test_cumulative_forecast_starts_above_the_actual_by_the_stand_in() -> None:
+    # Three months; January booked 10, February's actual missing (plan 20 stands in), March plan 30.
+    months = ["2026-01", "2026-02", "2026-03"]
+    plan = [D(10), D(20), D(30)]
+    chart = charts.cumulative_spend(
+        months, plan, [D(10), D(0), None], [None, None, D(30)], stand_in=D(20), fmt=lambda v: f"{v}"
+    )
+    # the forecast ends at 10 booked + 20 standing in + 30 later = 60, the full-year forecast
+    assert "Full-year forecast 60 against plan 60." in chart.alt

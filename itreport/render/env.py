@@ -22,6 +22,7 @@ from jinja2.utils import pass_eval_context
 from markupsafe import Markup
 
 from itreport.controls import css_string_body
+from itreport.render.cited import resolve
 from itreport.render.formatting import Formatter
 from itreport.render.i18n import Translator
 from itreport.render.loader import ConfinedLoader, read_asset
@@ -154,8 +155,11 @@ def make_env(
     env.filters.update({name: FILTERS[name] for name in BUILTIN_FILTERS})
     env.filters.update(measured_filters(env))
     env.filters.update({name: _plain(f) for name, f in formatter.filters().items()})
-    env.filters["markdown"] = render_markdown
-    env.filters["inline_markdown"] = lambda text: render_markdown(text, inline=True)
+    env.filters["markdown"] = lambda text: render_markdown(resolve(text, formatter, translator))
+    env.filters["inline_markdown"] = lambda text: render_markdown(
+        resolve(text, formatter, translator), inline=True
+    )
+    env.filters["plain"] = lambda text: resolve(text, formatter, translator, markdown=False)
     env.filters["css_string"] = css_string
     env.filters["itreport_guard"] = guard
     env.register("_", translator_function(translator))

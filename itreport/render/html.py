@@ -19,13 +19,14 @@ from itreport.analyse.finance import Group
 from itreport.analyse.finance import total as sum_figures
 from itreport.analyse.money import ZERO, round_to_total
 from itreport.analyse.portfolio import DIMENSIONS, rag_counts
+from itreport.describe import GROUPS
 from itreport.edition import Briefing, template_view
 from itreport.models.base import month_start
 from itreport.render.env import make_env, theme_dirs
 from itreport.render.formatting import THOUSAND, Formatter
 from itreport.render.i18n import Translator
 from itreport.render.notes import note_text
-from itreport.render.sandbox import Limits, Sandbox, default_limits, render_template
+from itreport.render.sandbox import Limits, Sandbox, default_limits, refuse_external, render_template
 
 FONT = "Source Sans 3, DejaVu Sans, sans-serif"
 
@@ -41,6 +42,8 @@ class MoneyRow:
     forecast_fy: Decimal
     variance_pct: Decimal | None
     trend: Any = None
+    incomplete: bool = False
+    """Some year-to-date actual behind this row is missing (marked, explained in a note)."""
 
     @property
     def variance_ytd(self) -> Decimal:
@@ -72,6 +75,7 @@ def money_table(
             cols["forecast_fy"][i],
             g.figures.variance_fy_pct,
             (trends or {}).get(g.key),
+            g.figures.incomplete,
         )
         for i, g in enumerate(groups)
     ]
@@ -84,6 +88,7 @@ def money_table(
         sum(cols["forecast_fy"], ZERO),
         exact.variance_fy_pct,
         total_trend,
+        exact.incomplete,
     )
     return rows, total
 
@@ -153,6 +158,7 @@ def build_charts(
             month_name=lambda m: fmt.month(m, "LLLL yyyy"),
             chart_id="cumulative",
             font_family=FONT,
+            stand_in=f.monthly.stand_in,
         )
         out["variance"] = lambda: charts.variance_by_category(
             [(tr("cat_" + g.key), g.figures.variance_fy) for g in f.by_category],
@@ -341,7 +347,9 @@ def render_html(
         "period_label": period_label,
         "unit_k": tr("unit_k", currency=div.currency),
         "footer_text": f"{view.classification} · {tr('as_of')} {fmt.date(div.as_of)}"
-        + (f" · {view.commit[:12]}" if view.commit else ""),
+        + (
+            f" · {view.commit[:12]}" if view.commit else "" if view.versioned else f" · {tr('not_versioned')}"
+        ),
         "page_counter": page_counter(tr("page_x_of_y")),
         "counts": {**rag_counts(view.portfolio), "live": sum(1 for h in view.portfolio if h.live)},
         "dimensions": DIMENSIONS,
@@ -353,11 +361,25 @@ def render_html(
         "class_rows": class_rows,
         "class_total": class_total,
         "roles": view.roles,
+        "change_groups": GROUPS,
+        "incomplete_items": incomplete_items(view, fmt),
         "data_quality": [note_text(n, fmt, tr) for n in view.data_quality],
     }
     frozen = template_view(context)
+    roots = theme_dirs(user_templates)
     env.budget.restart()  # the template's own time starts now
-    return render_template(env, "briefing.html", frozen, theme_dirs(user_templates))
+    html = render_template(env, "briefing.html", frozen, roots)
+    refuse_external(html, env, roots)
+    return html
+
+
+def incomplete_items(view: Briefing, fmt: Formatter) -> str:
+    """'Alpha build (Jun 2026); Cloud (Feb 2026, Mar 2026)': lines and months without an actual."""
+    if view.finance is None:
+        return ""
+    return "; ".join(
+        f"{r.line.name} ({', '.join(fmt.month(m) for m in r.missing_actuals)})" for r in view.finance.missing
+    )
 
 
 def page_counter(template: str) -> Markup:
