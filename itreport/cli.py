@@ -396,6 +396,8 @@ def distribute_cmd(
         secrets = load_passwords(passwords, content, os.environ)
         plan = dist.plan(dist.Options(content, out, editions, private, allow_draft), secrets)
     except ProblemsFound as exc:
+        from itreport.validate import Validation
+
         _emit(Validation(None, exc.problems, exc.sources), "text")
         click.echo("distribute stopped: an edition whose data has errors cannot be distributed", err=True)
         sys.exit(EXIT_DATA)

@@ -63,10 +63,10 @@ def test_editions_share_one_template_environment_with_a_budget_each(content: Pat
     )
     (content / "briefings.yaml").write_text(editions, encoding="utf-8")
     env_args = ("en_GB", "SEK", None, default_limits())
-    build(BuildOptions(content, content.parent / "alone", formats=("html",), editions=("two",)))
+    build(BuildOptions(content, content.parent / "alone", formats=("html",), editions=("two",), jobs=1))
     alone = html.cached_env(*env_args).budget.output
     html.cached_env.cache_clear()
-    build(BuildOptions(content, content.parent / "out", formats=("html",)))
+    build(BuildOptions(content, content.parent / "out", formats=("html",), jobs=1))
     info = html.cached_env.cache_info()
     assert (info.misses, info.hits) == (1, 1)
     # The second edition started from a fresh budget: it spent what it spends when built alone.
