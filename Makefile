@@ -30,8 +30,8 @@ test: lint
 	$(BIN)/pytest -q
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
-	$(BIN)/python bench/serve_latency.py
+	$(BIN)/python bench/example.py; status=$$?; $(BIN)/python bench/serve_latency.py || status=1; \
+	$(BIN)/python bench/run.py && exit $$status
 
 clean:
 	rm -rf $(VENV) output

@@ -11,9 +11,8 @@ from itreport.render.i18n import catalogue
 from tests.rendered import example_html, text_of
 
 ABBREVIATIONS = ("EAC", "BAC", "PV", "EV", "AC", "CPI", "SPI", "FTE", "RAG")
-# Not abbreviations a reader needs spelled out: the division's own name, the draft stamp, PDF,
-# and the capitals of the "not under version control" stamp (EJ is Swedish "not").
-WORDS = {"IT", "HR", "DRAFT", "PDF", "NOT", "UNDER", "EJ"}
+# Not abbreviations a reader needs spelled out: the division's own name, the draft stamp, PDF.
+WORDS = {"IT", "HR", "DRAFT", "PDF", "NOT", "UNDER", "EJ"}  # words of the marks, not abbreviations
 EDITIONS = ("board", "executive", "finance", "management")
 
 
