@@ -59,6 +59,18 @@ class Row:
     def ratio(self) -> str:
         return f"{self.seconds / self.floor:.2f}" if self.floor else ""
 
+    def __str__(self) -> str:
+        floor = f"{self.floor:8.3f}" if self.floor else " " * 8
+        return f"{self.scale:7} {self.stage[:58]:58} {self.seconds:8.3f} {floor} {self.ratio:>6}  {self.note}"
+
+
+class Table(list[Row]):
+    """Rows printed as they are measured, so a long run shows where it is."""
+
+    def append(self, row: Row) -> None:
+        super().append(row)
+        print(row, flush=True)
+
 
 def best(fn: Callable[[], Any], runs: int = 2) -> float:
     """The fastest of `runs` (the machine is shared: the minimum is the least disturbed)."""
@@ -204,17 +216,14 @@ def measure(scale: str, work: Path, rows: list[Row], results: dict[str, float]) 
 def main() -> int:
     started = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="itreport-bench-"))
-    rows: list[Row] = []
+    rows = Table()
     results: dict[str, float] = {}
+    print(f"{'scale':7} {'stage':58} {'seconds':>8} {'floor':>8} {'ratio':>6}  note", flush=True)
     try:
         for scale in ("medium", "large"):
             measure(scale, work, rows, results)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"{'scale':7} {'stage':58} {'seconds':>8} {'floor':>8} {'ratio':>6}  note")
-    for r in rows:
-        floor = f"{r.floor:8.3f}" if r.floor else " " * 8
-        print(f"{r.scale:7} {r.stage[:58]:58} {r.seconds:8.3f} {floor} {r.ratio:>6}  {r.note}")
     print(f"(bench ran {time.perf_counter() - started:.0f} s on {os.cpu_count()} cores)")
     print(
         f"bench: load_ratio={results['large_load_ratio']:.2f} pdf_ratio={results['pdf_ratio']:.2f} "
