@@ -1,10 +1,11 @@
 """Read YAML content with a position for every value, from a folder or from a git revision.
 
-PyYAML's C composer gives us nodes with marks; we build plain Python values from them ourselves so
-that (a) every value and key keeps its line and column, (b) duplicate keys are an error instead of
-"last one wins", and (c) scalars follow YAML 1.2 core rules: only true/false are booleans, so
-`NO`, `on` or `yes` stay strings, and dates and numbers stay text for the models to parse exactly
-(money never passes through float; `2026-02-30` becomes a located error, not a crash).
+PyYAML's C parser gives us events with marks; `itreport.source.compose` builds plain Python values
+from them so that (a) every value and key keeps its line and column, (b) duplicate keys are an error
+instead of "last one wins", (c) scalars follow YAML 1.2 core rules: only true/false are booleans,
+so `NO`, `on` or `yes` stay strings, and dates and numbers stay text for the models to parse
+exactly (money never passes through float; `2026-02-30` becomes a located error, not a crash), and
+(d) nesting, alias expansion, line length and value count stay within documented limits.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any, Protocol
 import yaml
 
 from itreport.problems import Problem, Severity
+from itreport.source import compose
 from itreport.source.confine import Refused, Root
 
 try:  # pragma: no cover - the C loader is present in PyYAML wheels; the fallback keeps it working anyway
@@ -26,37 +28,6 @@ except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 PathKey = tuple[str | int, ...]
-
-_STR = "tag:yaml.org,2002:str"
-_NULL = "tag:yaml.org,2002:null"
-_BOOL = "tag:yaml.org,2002:bool"
-_MERGE = "tag:yaml.org,2002:merge"
-_SEQ = "tag:yaml.org,2002:seq"
-_MAP = "tag:yaml.org,2002:map"
-_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
-_BOOLS = frozenset(("true", "True", "TRUE", "false", "False", "FALSE"))
-
-
-class _Loader12(_Loader):
-    """PyYAML's C composer with a resolver that only knows what `_scalar` asks for.
-
-    PyYAML resolves every plain scalar against its YAML 1.1 regular expressions in Python
-    (ints, floats, timestamps, yes/no...), a third of the time it takes to compose a large file;
-    we keep every scalar as text anyway, so only null, the YAML 1.2 booleans and the merge key
-    `<<` (which we reject) need a tag.
-    """
-
-    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
-        if kind is yaml.ScalarNode:
-            if implicit[0]:
-                if value in _NULLS:
-                    return _NULL
-                if value in _BOOLS:
-                    return _BOOL
-                if value == "<<":
-                    return _MERGE
-            return _STR
-        return _SEQ if kind is yaml.SequenceNode else _MAP
 
 
 @dataclass(frozen=True)
@@ -68,41 +39,13 @@ class Position:
 
 @dataclass
 class Document:
-    """One YAML file: its text, its plain-Python data and where each value and key stands.
-
-    Positions are found when first asked for (by composing the text again), not while loading:
-    most files of a large division never have a problem to point at, and recording a position
-    for each of its hundreds of thousands of values cost more than parsing them.
-    """
+    """One YAML file: its text, its plain-Python data and where each value and key stands."""
 
     name: str
     text: str
     data: Any = None
-    _values: dict[PathKey, Position] | None = field(default=None, repr=False, compare=False)
-    _keys: dict[PathKey, Position] | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def values(self) -> dict[PathKey, Position]:
-        if self._values is None:
-            self._locate()
-        assert self._values is not None
-        return self._values
-
-    @property
-    def keys(self) -> dict[PathKey, Position]:
-        if self._keys is None:
-            self._locate()
-        assert self._keys is not None
-        return self._keys
-
-    def _locate(self) -> None:
-        self._values, self._keys = {}, {}
-        try:
-            node = yaml.compose(self.text, Loader=_Loader12)
-        except yaml.YAMLError:
-            return  # a file with a syntax error has no data to point into
-        if node is not None:
-            _Builder(self, locate=True).build(node, ())
+    values: dict[PathKey, Position] = field(default_factory=dict)
+    keys: dict[PathKey, Position] = field(default_factory=dict)
 
     def position(self, path: PathKey, *, key: bool = False) -> Position:
         """The position of the value (or key) at `path`, or of its nearest located ancestor."""
@@ -255,7 +198,7 @@ _YAML_HINTS = {
 }
 
 
-def _yaml_problem(name: str, exc: yaml.YAMLError) -> Problem:
+def _yaml_problem(name: str, exc: yaml.YAMLError, text: str = "") -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     context_mark = getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
@@ -269,6 +212,10 @@ def _yaml_problem(name: str, exc: yaml.YAMLError) -> Problem:
         mark = context_mark
         message = f"YAML syntax error: this {context.removeprefix('while parsing a ')} is never closed"
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    lines = text.splitlines()
+    if text and line > len(lines):
+        # libyaml reports the end of a file without a final line break one line past it.
+        line, col = len(lines), len(lines[-1]) + 1
     key = message.removeprefix("YAML syntax error: ")
     hint = next((h for k, h in _YAML_HINTS.items() if key.startswith(k)), "")
     if not hint and ("\t" in problem or "tab character" in problem):
@@ -276,113 +223,73 @@ def _yaml_problem(name: str, exc: yaml.YAMLError) -> Problem:
     return Problem(name, line, col, Severity.ERROR, message, hint=hint, rule="yaml.syntax")
 
 
-def _key_position(key_node: yaml.Node) -> Position:
-    km = key_node.start_mark
-    return Position(km.line + 1, km.column + 1, max(1, key_node.end_mark.index - km.index))
+MAX_LINE_CHARS = 10_000
+"""Longest line read: past it a file is refused before parsing (docs/content.md "Input limits")."""
+_SHOWN = 120
 
 
-class _Builder:
-    """Turns a composed node tree into plain values, finding duplicate and unsupported keys.
-
-    With `locate`, it also records the position of every value and key in the document (what
-    `Document.values` and `Document.keys` hold); without, it only builds the data.
-    """
-
-    def __init__(self, doc: Document, locate: bool = False) -> None:
-        self.doc = doc
-        self.locate = locate
-        self.problems: list[Problem] = []
-        if locate:
-            self.values = doc._values = {}
-            self.keys = doc._keys = {}
-
-    def build(self, node: yaml.Node, path: PathKey) -> Any:
-        if self.locate:
-            m = node.start_mark
-            width = max(1, node.end_mark.index - m.index) if m.line == node.end_mark.line else 1
-            self.values[path] = Position(m.line + 1, m.column + 1, width)
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        assert isinstance(node, yaml.ScalarNode)
-        return _scalar(node)
-
-    def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        seen: dict[str, yaml.Node] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == _MERGE or not isinstance(key_node, yaml.ScalarNode):
-                kpos = _key_position(key_node)
-                self.problems.append(
-                    Problem(
-                        self.doc.name,
-                        kpos.line,
-                        kpos.col,
-                        Severity.ERROR,
-                        "merge keys and complex keys are not supported",
-                        hint="write the keys out in full; each entry should stand on its own",
-                        width=kpos.width,
-                        rule="yaml.key",
-                    )
-                )
-                continue
-            key = str(key_node.value)
-            if key in seen:
-                kpos, first = _key_position(key_node), _key_position(seen[key])
-                self.problems.append(
-                    Problem(
-                        self.doc.name,
-                        kpos.line,
-                        kpos.col,
-                        Severity.ERROR,
-                        f"duplicate key '{key}'",
-                        hint=f"'{key}' is already set on line {first.line}; remove one of them",
-                        width=kpos.width,
-                        rule="yaml.duplicate-key",
-                    )
-                )
-                continue
-            seen[key] = key_node
-            if self.locate:
-                self.keys[(*path, key)] = _key_position(key_node)
-            out[key] = self.build(value_node, (*path, key))
-        return out
-
-
-def _scalar(node: yaml.ScalarNode) -> Any:
-    value: str = node.value
-    if node.style:  # quoted or block scalars are always strings (plain is None, or '' from the C parser)
-        return value
-    if node.tag == _NULL:
+def _long_line(name: str, text: str) -> Problem | None:
+    """The first line longer than MAX_LINE_CHARS, as a located problem."""
+    if len(text) <= MAX_LINE_CHARS:
         return None
-    if node.tag == _BOOL and value in ("true", "True", "TRUE", "false", "False", "FALSE"):
-        return value.lower() == "true"
-    # Everything else (YAML 1.1 booleans like NO/on, ints, floats, timestamps) stays text: the
-    # models parse numbers to Decimal/int and dates exactly, and strings stay what was written.
-    return value
+    for number, line in enumerate(text.splitlines(), start=1):
+        if len(line) > MAX_LINE_CHARS:
+            return Problem(
+                name,
+                number,
+                1,
+                Severity.ERROR,
+                f"line is longer than {MAX_LINE_CHARS:,} characters ({len(line):,})",
+                hint="break long text over several lines with a block scalar ('|' or '>')",
+                rule="yaml.limit",
+            )
+    return None
 
 
 def parse(name: str, raw: bytes) -> tuple[Document | None, list[Problem]]:
     """Parse one file's bytes into a located Document, with the problems found on the way.
 
-    The document is None only when the bytes are not text; after a syntax error it holds the
-    text (for showing the line) and no data.
+    The document is None only when the bytes are not text; after a syntax error or a limit it
+    holds the text (for showing the line) and no data.
     """
     text, problem = _decode(name, raw)
     if text is None:
         return None, [problem] if problem else []
     doc = Document(name=name, text=text)
+    too_long = _long_line(name, text)
+    if too_long is not None:
+        # Keep the text for showing lines, each cut short: the file is not read any further.
+        doc.text = "\n".join(
+            line if len(line) <= _SHOWN else line[:_SHOWN] + " …" for line in text.splitlines()
+        )
+        return doc, [too_long]
+    loader = _Loader(text)
     try:
-        node = yaml.compose(text, Loader=_Loader12)
+        built = compose.build(loader)
     except yaml.YAMLError as exc:
-        return doc, [_yaml_problem(name, exc)]  # the text is kept to show the line
-    if node is None:
-        doc.data = None
-        return doc, []
-    builder = _Builder(doc)
-    doc.data = builder.build(node, ())
-    return doc, builder.problems
+        return doc, [_yaml_problem(name, exc, text)]  # the text is kept to show the line
+    except compose.LimitExceeded as exc:
+        return doc, [_located(name, exc.where)]
+    finally:
+        loader.dispose()
+    doc.data = built.data
+    doc.values = {path: Position(*place) for path, place in built.values.items()}
+    doc.keys = {path: Position(*place) for path, place in built.keys.items()}
+    return doc, [_located(name, where) for where in built.problems]
+
+
+UNREADABLE_RULES = frozenset(("yaml.syntax", "yaml.limit", "yaml.alias"))
+
+
+def unreadable(problems: list[Problem]) -> bool:
+    """True when parsing stopped (syntax error or a limit): the file has no data to validate."""
+    return any(p.rule in UNREADABLE_RULES for p in problems)
+
+
+def _located(name: str, where: compose.Located) -> Problem:
+    return Problem(
+        name, where.line, where.col, Severity.ERROR, where.message, where.hint, where.width, where.rule
+    )
 
 
 def read_all(source: ContentSource) -> Iterator[tuple[str, Document | None, list[Problem]]]:
