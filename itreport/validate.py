@@ -8,6 +8,7 @@ from pathlib import Path
 
 from itreport.checks import run_checks
 from itreport.content import Content, load_content
+from itreport.gcpause import paused_gc
 from itreport.gitrepo import tracked_files
 from itreport.load import ContentSource, Document, FolderSource, refusal_problem
 from itreport.models.people import RESTRICTED_FIELDS
@@ -35,12 +36,13 @@ def validate(
     load are not checked (they would be misleading "unknown" errors). Content with any error is
     not handed on.
     """
-    result = load_content(source, private)
-    problems = list(result.problems)
-    content = result.content
-    if content is not None:
-        content.tracked = tracked
-        problems.extend(run_checks(content))
+    with paused_gc():
+        result = load_content(source, private)
+        problems = list(result.problems)
+        content = result.content
+        if content is not None:
+            content.tracked = tracked
+            problems.extend(run_checks(content))
         if any(p.is_error for p in problems):
             content = None
     hidden = {private.display(rel) for rel in private.files()} if private is not None else set()
