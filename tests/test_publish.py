@@ -359,8 +359,11 @@ def test_second_build_waits_for_the_first(content: Path, tmp_path: Path) -> None
         text=True,
     )
     assert build.stderr is not None
-    line = build.stderr.readline()
-    assert line == f"waiting for another itreport build to finish writing into '{Path('output')}'…\n"
+    waiting = f"waiting for another itreport build to finish writing into '{Path('output')}'…\n"
+    for line in build.stderr:  # progress lines first, then the build reaches the lock and says so
+        if line == waiting or "Traceback" in line:
+            break
+    assert line == waiting
     assert not (out / "manifest.json").exists()  # it waits: nothing was published meanwhile
     holder.communicate("\n", timeout=60)
     assert holder.returncode == 0
