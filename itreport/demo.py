@@ -697,7 +697,10 @@ def _positions_yaml(div: Division) -> str:
             f"    hiring_manager: {team.lead}",
         ]
         if filled_by:
-            out.append(f"    filled_by: {filled_by}")
+            # Filled a month before the hire started (never after as-of, never before it opened);
+            # no random draw here, so the rest of the division stays as it was.
+            filled_on = max(opened, min(hire.start - timedelta(days=30), AS_OF))
+            out += [f"    filled_by: {filled_by}", f"    filled: {filled_on}"]
     return "\n".join(out) + "\n"
 
 

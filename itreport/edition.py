@@ -71,6 +71,9 @@ class PeopleView:
     open_positions: tuple[tuple[str, str, str, Decimal, int], ...]
     open_fte: Decimal
     opened: int
+    filled: int
+    """Positions filled this period; `filled_undated` more are filled without a date."""
+    filled_undated: int
     joiners: int | None
     leavers: int | None
     leavers_12m: int | None
@@ -242,6 +245,8 @@ def people_view(
         ),
         open_fte=figs.open_fte,
         opened=len(figs.opened),
+        filled=len(figs.filled),
+        filled_undated=figs.filled_undated,
         joiners=sup(len(figs.joiners)),
         leavers=sup(len(figs.leavers)),
         leavers_12m=leavers_12m,

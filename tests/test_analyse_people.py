@@ -336,3 +336,28 @@ def test_this_period_is_the_reporting_period_not_up_to_as_of() -> None:
     assert [p.id for p in fig.leavers] == ["l-first", "l-last"]
     assert [p.id for p in fig.opened] == ["o-first", "o-last"]
     assert len(fig.open_positions) == 4  # open as of 5 November, whenever opened
+
+
+def test_positions_filled_this_period_by_their_filled_date() -> None:
+    # Period October 2026, as-of 5 November: filled on each edge and one day outside; one undated.
+    def filled(pid: str, day: str | None) -> Position:
+        data = {
+            "id": pid,
+            "role": "r",
+            "team": "t",
+            "status": "filled",
+            "opened": "2026-06-01",
+            "filled_by": "x",
+        }
+        return Position.model_validate(data if day is None else {**data, "filled": day})
+
+    positions = [
+        filled("f-before", "2026-09-30"),
+        filled("f-first", "2026-10-01"),
+        filled("f-last", "2026-10-31"),
+        filled("f-after", "2026-11-01"),
+        filled("f-undated", None),
+    ]
+    fig = analyse_people(Content(division=division(as_of="2026-11-05"), positions=positions))
+    assert [p.id for p in fig.filled] == ["f-first", "f-last"]
+    assert fig.filled_undated == 1  # counted apart, never silently as "not this period"

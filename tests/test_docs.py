@@ -310,3 +310,10 @@ def test_content_doc_yaml_examples_are_valid(heading: str, block: str) -> None:
         TypeAdapter(list[model]).validate_python(doc.data)  # type: ignore[valid-type]
     else:
         model.model_validate(doc.data)
+
+
+def test_example_schemas_are_current() -> None:
+    """content/schemas is generated from the models: a model change must regenerate it."""
+    from itreport.schema import stale_schemas
+
+    assert stale_schemas(ROOT / "content") == [], "run `itreport schema content`"

@@ -211,6 +211,19 @@ CASES = [
         ["content/projects/alpha.yaml:4:8: warning: project 'alpha' has no project manager"],
     ),
     Case(
+        "filled-without-date",
+        [("positions.yaml", "    filled: 2026-09-15\n", "")],
+        [
+            "content/positions.yaml:12:13: warning: a filled position without 'filled' (the date) is not "
+            "counted in 'filled this period'"
+        ],
+    ),
+    Case(
+        "filled-date-before-opened",
+        [("positions.yaml", "filled: 2026-09-15", "filled: 2026-04-30")],
+        ["content/positions.yaml:15:13: error: filled (2026-04-30) is before opened (2026-05-01)"],
+    ),
+    Case(
         "missing-actual",
         [("budget/2026.yaml", "actual: {2026-01: 400000, 2026-06: 0}", "actual: {2026-01: 400000}")],
         [

@@ -88,6 +88,10 @@ class PeopleFigures:
     open_fte: Decimal
     opened: tuple[OpenPosition, ...]
     """Positions opened in the reporting period (whatever their status now)."""
+    filled: tuple[OpenPosition, ...]
+    """Positions filled in the reporting period (by their `filled` date)."""
+    filled_undated: int
+    """Filled positions without a `filled` date: they cannot be placed in a period."""
     joiners: tuple[Person, ...]
     leavers: tuple[Person, ...]
     leavers_12m: int
@@ -131,6 +135,16 @@ def analyse_people(content: Content) -> PeopleFigures:
     )
     period = div.period
     opened = tuple(pos for pos in content.positions if period.start <= pos.opened <= period.end)
+    filled = tuple(
+        pos
+        for pos in content.positions
+        if pos.status is PositionStatus.FILLED
+        and pos.filled is not None
+        and period.start <= pos.filled <= period.end
+    )
+    filled_undated = sum(
+        1 for pos in content.positions if pos.status is PositionStatus.FILLED and pos.filled is None
+    )
     joiners = tuple(p for p in content.people if period.start <= p.start <= period.end)
     leavers = tuple(p for p in content.people if p.end is not None and period.start <= p.end <= period.end)
 
@@ -201,6 +215,8 @@ def analyse_people(content: Content) -> PeopleFigures:
         open_positions=positions,
         open_fte=sum((o.position.fte for o in positions), ZERO),
         opened=opened,
+        filled=filled,
+        filled_undated=filled_undated,
         joiners=joiners,
         leavers=leavers,
         leavers_12m=left_12m,

@@ -89,6 +89,27 @@ def check(ctx: Checker) -> None:
                 hint="add 'filled_by: <person id>'",
                 rule="positions.filled",
             )
+        if pos.status.value == "filled" and pos.filled is None:
+            ctx.warning(
+                pos,
+                "status",
+                message="a filled position without 'filled' (the date) is not counted in "
+                "'filled this period'",
+                hint="add 'filled: YYYY-MM-DD', the day the offer was accepted",
+                rule="positions.filled-date",
+                note=Note("dq_filled_undated", (("position", pos.id),)),
+            )
+        elif pos.filled is not None and pos.status.value != "filled":
+            ctx.error(
+                pos,
+                "filled",
+                message=f"'filled' is set but the status is '{pos.status.value}'",
+                hint="set 'status: filled', or remove 'filled'",
+                rule="positions.filled-date",
+            )
+        else:
+            _order(ctx, pos, "opened", "filled")
+            _not_after(ctx, pos, "filled", as_of, "position filled")
 
     for project in c.projects:
         sched = project.schedule

@@ -133,6 +133,9 @@ class Position(Model):
     target_start: Date | None = None
     hiring_manager: Id | None = None
     filled_by: Id | None = Field(default=None, description="Person id, once filled.")
+    filled: Date | None = Field(
+        default=None, description="The day the position was filled (offer accepted), once filled."
+    )
     reason: Text | None = None
 
 
