@@ -18,6 +18,7 @@ from itreport.analyse.money import ZERO, round_to_total
 from itreport.analyse.portfolio import DIMENSIONS, rag_counts
 from itreport.edition import Briefing
 from itreport.models.base import month_start
+from itreport.render.chartpages import in_parts, money_unit, part_title
 from itreport.render.env import make_env
 from itreport.render.formatting import THOUSAND, Formatter
 from itreport.render.i18n import Translator
@@ -112,8 +113,9 @@ def chart_labels(tr: Translator, prefix: str) -> dict[str, str]:
     return {k[len(prefix) + 1 :]: v for k, v in tr.labels.items() if k.startswith(prefix + ".")}
 
 
-def build_charts(view: Briefing, fmt: Formatter, tr: Translator) -> dict[str, charts.Chart]:
-    out: dict[str, charts.Chart] = {}
+def build_charts(view: Briefing, fmt: Formatter, tr: Translator) -> dict[str, Any]:
+    """Every chart of the edition; the ones with a row per item are tuples of page-sized parts."""
+    out: dict[str, Any] = {}
     mega = lambda v: fmt.mega(v)  # noqa: E731
     f = view.finance
     if f is not None:
@@ -130,10 +132,11 @@ def build_charts(view: Briefing, fmt: Formatter, tr: Translator) -> dict[str, ch
             chart_id="cumulative",
             font_family=FONT,
         )
+        variances = [(tr("cat_" + g.key), g.figures.variance_fy) for g in f.by_category]
         out["variance"] = charts.variance_by_category(
-            [(tr("cat_" + g.key), g.figures.variance_fy) for g in f.by_category],
+            variances,
             title=tr("chart_variance"),
-            fmt=mega,
+            fmt=money_unit(fmt, [v for _, v in variances]),
             labels=chart_labels(tr, "variance"),
             chart_id="variance",
             font_family=FONT,
@@ -159,17 +162,21 @@ def build_charts(view: Briefing, fmt: Formatter, tr: Translator) -> dict[str, ch
     as_of = view.division.as_of
     start = month_start(f"{as_of.year:04d}-{as_of.month:02d}") - timedelta(days=92)
     end = as_of + timedelta(days=view.thresholds.milestone_horizon_days + 5)
-    out["milestones"] = charts.milestone_timeline(
-        rows,
-        start=start.replace(day=1),
-        end=end,
-        as_of=as_of,
-        title=tr("chart_milestones"),
-        labels=chart_labels(tr, "timeline"),
-        date_label=lambda d: fmt.month(f"{d.year:04d}-{d.month:02d}", "MMM"),
-        date_text=fmt.date,
-        chart_id="milestones",
-        font_family=FONT,
+    parts = in_parts(rows)
+    out["milestones"] = tuple(
+        charts.milestone_timeline(
+            part,
+            start=start.replace(day=1),
+            end=end,
+            as_of=as_of,
+            title=part_title(tr("chart_milestones"), k, len(parts)),
+            labels=chart_labels(tr, "timeline"),
+            date_label=lambda d: fmt.month(f"{d.year:04d}-{d.month:02d}", "MMM"),
+            date_text=fmt.date,
+            chart_id=f"milestones-{k + 1}",
+            font_family=FONT,
+        )
+        for k, part in enumerate(parts)
     )
     out["heatmap"] = charts.risk_heatmap(
         view.risks.heatmap,
@@ -189,14 +196,18 @@ def build_charts(view: Briefing, fmt: Formatter, tr: Translator) -> dict[str, ch
         ]
         types = ("employee",)
         labels = {**labels, "employee": tr("fte_all"), "alt_employee": tr("fte_all")}
-    out["headcount"] = charts.headcount_by_team(
-        team_rows,
-        title=tr("chart_headcount"),
-        labels=labels,
-        types=types,
-        fmt=lambda v: fmt.number(v, 1),
-        chart_id="headcount",
-        font_family=FONT,
+    team_parts = in_parts(team_rows)
+    out["headcount"] = tuple(
+        charts.headcount_by_team(
+            part,
+            title=part_title(tr("chart_headcount"), k, len(team_parts)),
+            labels=labels,
+            types=types,
+            fmt=lambda v: fmt.number(v, 1),
+            chart_id=f"headcount-{k + 1}",
+            font_family=FONT,
+        )
+        for k, part in enumerate(team_parts)
     )
     return out
 
