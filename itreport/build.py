@@ -12,19 +12,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jinja2 import TemplateError
-from jinja2.exceptions import TemplateSyntaxError
-
 from itreport.analyse import analyse
 from itreport.baseline import BaselineError, changes_since, create_tag, load_baseline
 from itreport.edition import build_view
 from itreport.gitrepo import provenance
 from itreport.models.base import month_of
 from itreport.models.briefings import DEFAULT_EDITION, Edition
-from itreport.problems import ProblemsFound, Severity
-from itreport.render.env import DEFAULT_THEME
+from itreport.problems import Note, ProblemsFound, Severity
 from itreport.render.html import render_html
 from itreport.render.pdf import RenderError, html_to_pdf
+from itreport.render.sandbox import TemplateFailure
+from itreport.render.theme import DEFAULT_THEME
 from itreport.validate import Validation, validate_folder
 from itreport.write import atomic_write, sha256
 
@@ -83,13 +81,12 @@ def default_templates(content: Path) -> Path | None:
     return candidate if candidate.is_dir() and candidate.resolve() != DEFAULT_THEME else None
 
 
-def _quality(validation: Validation) -> tuple[tuple[str, str], ...]:
-    """Data-quality findings as (rule, text); the edition stage decides who may read each."""
-    return tuple(
-        (p.rule, f"{p.file}:{p.line}: {p.message}" if p.line else f"{p.file}: {p.message}")
-        for p in validation.problems
-        if p.severity is Severity.WARNING
-    )
+def _quality(validation: Validation) -> tuple[tuple[str, Note | None], ...]:
+    """Warnings as (rule, reader's note); the edition stage decides who may read each.
+
+    The note carries no file or line: locations belong in `validate`'s output, not in a briefing.
+    """
+    return tuple((p.rule, p.note) for p in validation.problems if p.severity is Severity.WARNING)
 
 
 def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: None) -> BuildResult:
@@ -115,9 +112,13 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
     changes = changes_since(baseline, analysis)
     quality = _quality(validation)
     if baseline.warning:
-        quality += (("baseline", baseline.warning),)
+        quality += (("baseline", Note("dq_baseline_unreadable", (("rev", baseline.rev or ""),))),)
     if analysis.finance is not None:
-        quality += tuple(("budget.missing-actual", w) for w in analysis.finance.warnings)
+        quality += tuple(
+            ("budget.missing-actual", Note("dq_missing_actual", (("line", r.line.name), ("month", m))))
+            for r in analysis.finance.lines
+            for m in r.missing_actuals
+        )
     roots = [DEFAULT_THEME, *([templates.resolve()] if templates else [])]
     result = BuildResult(validation, commit=prov.commit, draft=prov.dirty, baseline=baseline.rev)
     if baseline.warning:
@@ -162,12 +163,8 @@ class TemplateProblem(Exception):
 def _render(view: Any, templates: Path | None) -> str:
     try:
         return render_html(view, templates)
-    except TemplateSyntaxError as exc:
-        raise TemplateProblem(
-            f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}"
-        ) from None
-    except (TemplateError, KeyError) as exc:
-        raise TemplateProblem(f"template error in edition '{view.edition.id}': {exc}") from None
+    except TemplateFailure as exc:
+        raise TemplateProblem(f"{exc} (edition '{view.edition.id}')") from None
 
 
 def _write_manifest(out: Path, result: BuildResult, as_of: str) -> None:

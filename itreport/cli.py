@@ -5,8 +5,10 @@ Exit codes: 0 fine, 1 bad data (or warnings with --strict), 2 bad usage.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -39,11 +41,16 @@ def _load(content: Path, private: Path | None) -> Validation:
     return validate_folder(content, private)
 
 
+def _colour() -> bool:
+    """Colours only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
 def _emit(result: Validation, fmt: str) -> None:
     if fmt == "text" and not result.problems:
         return
     text = FORMATS[fmt](result.problems, result.sources)
-    if fmt == "text" and sys.stdout.isatty():
+    if fmt == "text" and _colour():
         text = text.replace(": error:", ": " + click.style("error", fg="red", bold=True) + ":").replace(
             ": warning:", ": " + click.style("warning", fg="yellow", bold=True) + ":"
         )
@@ -231,9 +238,7 @@ def diff_cmd(content: Path, since: str | None, private: Path | None) -> None:
         baseline = load_baseline(content, since)
     except BaselineError as exc:
         raise click.UsageError(str(exc)) from None
-    console = Console(
-        highlight=False, soft_wrap=True, no_color=not sys.stdout.isatty(), force_terminal=sys.stdout.isatty()
-    )
+    console = Console(highlight=False, soft_wrap=True, no_color=not _colour(), force_terminal=_colour())
     if baseline.warning:
         click.echo(f"warning: {baseline.warning}", err=True)
     changes = changes_since(baseline, analyse(result.content))
@@ -254,3 +259,153 @@ def diff_cmd(content: Path, since: str | None, private: Path | None) -> None:
         for change, text in rows:
             symbol, style = mark(change)
             console.print(f"  [{style}]{symbol}[/{style}] {escape(text)}")
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def _ask(value: str | None, label: str, default: str) -> str:
+    """An option's value: as given; else asked for on a terminal; else the default (scripts, CI)."""
+    if value is not None:
+        return value
+    if _interactive():
+        return str(click.prompt(label, default=default))
+    return default
+
+
+@main.command("new")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--name", default=None, help="The division's name (default: IT).")
+@click.option("--organisation", default=None, help="The company it belongs to.")
+@click.option("--head", "head", default=None, help="The head of the division's full name.")
+@click.option("--currency", default=None, help="ISO 4217 currency code (default: EUR).")
+@click.option("--locale", "locale_name", default=None, help="Language of the briefings: en_GB or sv_SE.")
+@click.option("--fiscal-year-start", type=int, default=None, help="Month number the fiscal year starts in.")
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The first briefing's date (default: the end of last month).",
+)
+@click.option("--no-git", is_flag=True, help="Do not run `git init` in the new folder.")
+def new_cmd(
+    folder: Path,
+    name: str | None,
+    organisation: str | None,
+    head: str | None,
+    currency: str | None,
+    locale_name: str | None,
+    fiscal_year_start: int | None,
+    as_of: Any,
+    no_git: bool,
+) -> None:
+    """Start a new division in FOLDER: valid, commented content, ready for git and CI.
+
+    On a terminal it asks for what the options do not say; in scripts the defaults apply.
+    Then `cd FOLDER && itreport build` writes a first briefing at once.
+
+    Example: itreport new it-division --name "Group IT" --currency SEK --locale sv_SE
+    """
+    from datetime import date
+
+    from itreport.scaffold import ScaffoldError, Settings, create_division, last_month_end
+
+    settings = Settings(
+        name=_ask(name, "Division name", "IT"),
+        organisation=_ask(organisation, "Organisation", "Example Ltd"),
+        head_name=_ask(head, "Head of the division (full name)", "Head of IT"),
+        currency=_ask(currency, "Currency (ISO 4217)", "EUR").upper(),
+        locale=_ask(locale_name, "Locale (en_GB, sv_SE)", "en_GB"),
+        fiscal_year_start=int(
+            _ask(
+                None if fiscal_year_start is None else str(fiscal_year_start),
+                "Fiscal year starts in month",
+                "1",
+            )
+        ),
+        as_of=as_of.date() if as_of is not None else last_month_end(date.today()),
+    )
+    try:
+        written = create_division(folder, settings, git=not no_git)
+    except ScaffoldError as exc:
+        raise click.UsageError(str(exc)) from None
+    except ValueError:
+        raise click.UsageError("--fiscal-year-start must be a month number 1-12") from None
+    click.echo(f"created {folder} ({len(written)} files)")
+    click.echo(f"next: cd {folder} && itreport validate && itreport build")
+
+
+@main.group("add")
+def add_group() -> None:
+    """Write a new, valid, commented entry: a project, or this period's status report.
+
+    Example: itreport add status erp-s4hana
+    """
+
+
+@add_group.command("project")
+@click.argument("project_id", metavar="ID")
+@content_arg
+@click.option("--name", default=None, help="The project's name (default: from the id).")
+def add_project_cmd(project_id: str, content: Path, name: str | None) -> None:
+    """Start CONTENT/projects/ID.yaml, dated from division.yaml's as-of and period.
+
+    Example: itreport add project crm-upgrade --name "CRM upgrade"
+    """
+    from itreport.scaffold import ScaffoldError
+    from itreport.scaffold.entries import add_project
+
+    try:
+        path = add_project(content, project_id, name)
+    except ScaffoldError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"wrote {path}")
+
+
+@add_group.command("status")
+@click.argument("project_id", metavar="PROJECT")
+@content_arg
+def add_status_cmd(project_id: str, content: Path) -> None:
+    """Add a status report dated as-of to a project, colours carried from the last one.
+
+    Edit its colours and comments, then validate. Nothing is written if the result would not
+    validate, or if a report with that date exists.
+
+    Example: itreport add status erp-s4hana
+    """
+    from itreport.scaffold import ScaffoldError
+    from itreport.scaffold.entries import add_status
+
+    try:
+        path = add_status(content, project_id)
+    except ScaffoldError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"updated {path}")
+
+
+@main.command("demo")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--scale",
+    type=click.Choice(["small", "medium", "large"]),
+    default="small",
+    show_default=True,
+    help="small ≈ the example; medium ≈ 400 people, 80 projects; large ≈ 2,000 people, 400 projects.",
+)
+@click.option("--seed", type=int, default=1, show_default=True, help="Another seed gives another division.")
+def demo_cmd(directory: Path, scale: str, seed: int) -> None:
+    """Write a generated, valid division of the chosen size into DIRECTORY (new or empty).
+
+    The same scale and seed always give the same files: use it to try itreport at the size of
+    a large IT function, and to benchmark it.
+
+    Example: itreport demo /tmp/division --scale medium
+    """
+    from itreport.demo import DemoError, write_demo
+
+    try:
+        written = write_demo(directory, scale, seed)
+    except DemoError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"wrote {len(written)} content files into {directory}")

@@ -40,7 +40,7 @@ from itreport.models.people import (
 )
 from itreport.models.projects import Project
 from itreport.models.strategy import NarrativeFile, StrategyFile
-from itreport.problems import Problem, Severity, did_you_mean
+from itreport.problems import Note, Problem, Severity, did_you_mean
 
 IGNORED_DIRS = ("schemas/",)
 M = TypeVar("M", bound=Model)
@@ -129,6 +129,7 @@ def load_content(source: ContentSource, private: ContentSource | None = None) ->
                     "file is not a known kind of content and was ignored",
                     hint="known files: " + ", ".join(pattern for _m, pattern in KINDS.values()),
                     rule="content.unknown-file",
+                    note=Note("dq_unknown_file"),
                 )
             )
             continue
@@ -202,6 +203,7 @@ def _merge_private(
                     "file in the private folder is not known and was ignored",
                     hint="the private folder holds people.yaml with restricted fields",
                     rule="content.unknown-file",
+                    note=Note("dq_unknown_file"),
                 )
             )
             continue

@@ -8,12 +8,15 @@ people figures as totals with counts below five merged away (see `privacy`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from itreport.analyse import Analysis
 from itreport.analyse.changes import Changes
+from itreport.analyse.decisions import DecisionRow, decision_rows
 from itreport.analyse.finance import Finance
 from itreport.analyse.people import PeopleFigures
 from itreport.analyse.portfolio import Health, Milestones
@@ -26,7 +29,9 @@ from itreport.models.briefings import AUDIENCE_TIERS, TOTALS_ONLY, Audience, Dep
 from itreport.models.division import Division, Thresholds
 from itreport.models.people import Person
 from itreport.models.strategy import NarrativeFile
+from itreport.plain import freeze
 from itreport.privacy import K_MIN, Cell, merge_small, suppressed
+from itreport.problems import Note
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,7 @@ class PeopleView:
     types: tuple[Cell, ...]
     open_positions: tuple[tuple[str, str, str, Decimal, int], ...]
     open_fte: Decimal
+    opened: int
     joiners: int | None
     leavers: int | None
     leavers_12m: int | None
@@ -116,11 +122,15 @@ class Briefing:
     objectives: dict[str, str]
     certifications: dict[str, str]
     roles: dict[str, str]
-    data_quality: tuple[str, ...]
+    data_quality: tuple[Note, ...]
     commit: str | None = None
     draft: bool = False
     changes: Changes | None = None
     charts: dict[str, object] = field(default_factory=dict)
+    gaps: tuple[str, ...] = ()
+    """Areas with nothing recorded yet: the briefing says so instead of showing empty figures."""
+    decisions: tuple[DecisionRow, ...] = ()
+    """Asks and pending project decisions, each once, by date needed."""
 
     def has(self, section: str) -> bool:
         return any(s.id == section for s in self.sections)
@@ -202,6 +212,7 @@ def people_view(
             for o in figs.open_positions
         ),
         open_fte=figs.open_fte,
+        opened=len(figs.opened),
         joiners=sup(len(figs.joiners)),
         leavers=sup(len(figs.leavers)),
         leavers_12m=leavers_12m,
@@ -244,10 +255,16 @@ def sections_of(edition: Edition, has_baseline: bool) -> tuple[Section, ...]:
 PERSONAL_RULES = ("people.", "privacy.")
 
 
-def visible_quality(findings: tuple[tuple[str, str], ...], audience: Audience) -> tuple[str, ...]:
-    """Data-quality findings this audience may read; personal ones only with the management tier."""
+def visible_quality(findings: tuple[tuple[str, Note | None], ...], audience: Audience) -> tuple[Note, ...]:
+    """Data-quality notes this audience may read; personal ones only with the management tier.
+
+    Warnings without a reader's wording are counted in one closing note ("n further findings").
+    """
     personal_ok = Tier.MANAGEMENT in AUDIENCE_TIERS[audience]
-    return tuple(text for rule, text in findings if personal_ok or not rule.startswith(PERSONAL_RULES))
+    seen = [(rule, note) for rule, note in findings if personal_ok or not rule.startswith(PERSONAL_RULES)]
+    notes = tuple(note for _rule, note in seen if note is not None)
+    others = sum(1 for _rule, note in seen if note is None)
+    return notes + ((Note("dq_other", (("count", others),)),) if others else ())
 
 
 def visible_changes(changes: Changes | None, audience: Audience) -> Changes | None:
@@ -261,7 +278,7 @@ def visible_changes(changes: Changes | None, audience: Audience) -> Changes | No
 def build_view(
     analysis: Analysis,
     edition: Edition,
-    data_quality: tuple[tuple[str, str], ...] = (),
+    data_quality: tuple[tuple[str, Note | None], ...] = (),
     commit: str | None = None,
     draft: bool = False,
     changes: Changes | None = None,
@@ -297,4 +314,17 @@ def build_view(
         commit=commit,
         draft=draft,
         changes=visible_changes(changes, edition.audience),
+        gaps=analysis.gaps,
+        decisions=decision_rows(
+            c.narrative.asks if c.narrative else [], analysis.risks.decisions, c.division.as_of
+        ),
     )
+
+
+def template_view(values: dict[str, Any]) -> Mapping[str, Any]:
+    """What templates receive: the briefing and its render values as plain, immutable data.
+
+    The trust boundary (see `plain`): no model, path, enum or method crosses it, only values.
+    """
+    frozen: Mapping[str, Any] = freeze(values)
+    return frozen

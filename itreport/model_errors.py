@@ -7,16 +7,20 @@ error type) so it can be reviewed in one place, as rendercv does with its error 
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
+from babel import localedata
+from babel.numbers import list_currencies
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from itreport.load import Document, PathKey
-from itreport.models.base import ID_PATTERN, MONTH_PATTERN
+from itreport.models.base import DATE_MAX, DATE_MIN, ID_PATTERN, MAX_AMOUNT, MONTH_PATTERN
 from itreport.problems import Problem, Severity, did_you_mean
 
 
@@ -106,6 +110,10 @@ def _pattern_text(err: ErrorDetails) -> tuple[str, str]:
     return f"{_shown(value)} does not have the expected form", f"expected text matching {pattern}"
 
 
+def is_date_text(value: str) -> bool:
+    return bool(re.fullmatch(r"\d{4}-\d\d-\d\d", value))
+
+
 Msg = Callable[[ErrorDetails, str], tuple[str, str]]
 
 
@@ -122,6 +130,42 @@ def _not_mapping(e: ErrorDetails, f: str) -> tuple[str, str]:
 
 def _not_whole(e: ErrorDetails, f: str) -> tuple[str, str]:
     return f"{_shown(e['input'])} is not a whole number", "write a whole number, e.g. 3"
+
+
+def _limit(value: Any) -> str:
+    """A bound as readers write it: 10^15 rather than 1000000000000000."""
+    if isinstance(value, Decimal | int) and abs(value) == MAX_AMOUNT:
+        return ("-" if value < 0 else "") + "10^15"
+    return str(value)
+
+
+def _bound_hint(e: ErrorDetails) -> str:
+    ctx = e.get("ctx") or {}
+    if any(abs(v) == MAX_AMOUNT for v in ctx.values() if isinstance(v, Decimal | int)):
+        return "amounts lie between -10^15 and 10^15; check for a typo or a missing decimal point"
+    if any(isinstance(v, str) and is_date_text(v) for v in ctx.values()):
+        return f"dates lie between {DATE_MIN} and {DATE_MAX}; check the year"
+    return ""
+
+
+def _at_least(e: ErrorDetails, f: str) -> tuple[str, str]:
+    return f"{f} must be at least {_limit(_ctx(e, 'ge'))}, got {_shown(e['input'])}", _bound_hint(e)
+
+
+def _above(e: ErrorDetails, f: str) -> tuple[str, str]:
+    return f"{f} must be more than {_limit(_ctx(e, 'gt'))}, got {_shown(e['input'])}", _bound_hint(e)
+
+
+def _at_most(e: ErrorDetails, f: str) -> tuple[str, str]:
+    return f"{f} must be at most {_limit(_ctx(e, 'le'))}, got {_shown(e['input'])}", _bound_hint(e)
+
+
+def _below(e: ErrorDetails, f: str) -> tuple[str, str]:
+    return f"{f} must be less than {_limit(_ctx(e, 'lt'))}, got {_shown(e['input'])}", _bound_hint(e)
+
+
+def _locales() -> list[str]:
+    return localedata.locale_identifiers()
 
 
 _MESSAGES: dict[str, Msg] = {
@@ -165,13 +209,26 @@ _MESSAGES: dict[str, Msg] = {
         f"{f} must be a list, got {_shown(e['input'])}",
         "write one item per line, each starting with '- '",
     ),
-    "greater_than_equal": lambda e, f: (
-        f"{f} must be at least {_ctx(e, 'ge')}, got {_shown(e['input'])}",
-        "",
+    "greater_than_equal": _at_least,
+    "less_than_equal": _at_most,
+    "less_than": _below,
+    "greater_than": _above,
+    "decimal_max_places": lambda e, f: (
+        f"{f} has more than {_ctx(e, 'decimal_places')} decimals, got {_shown(e['input'])}",
+        f"round it to {_ctx(e, 'decimal_places')} decimals",
     ),
-    "greater_than": lambda e, f: (f"{f} must be more than {_ctx(e, 'gt')}, got {_shown(e['input'])}", ""),
-    "less_than_equal": lambda e, f: (f"{f} must be at most {_ctx(e, 'le')}, got {_shown(e['input'])}", ""),
-    "less_than": lambda e, f: (f"{f} must be less than {_ctx(e, 'lt')}, got {_shown(e['input'])}", ""),
+    "string_too_long": lambda e, f: (
+        f"{f} is too long ({len(str(e['input']))} characters; at most {_ctx(e, 'max_length')})",
+        "shorten it; longer text belongs in a Markdown field such as a summary or description",
+    ),
+    "unknown_locale": lambda e, f: (
+        f"unknown locale {_shown(e['input'])}{did_you_mean(str(e['input']), _locales())}",
+        "use a language and country code that Babel knows, e.g. en_GB, sv_SE or de_DE",
+    ),
+    "unknown_currency": lambda e, f: (
+        f"unknown currency {_shown(e['input'])}{did_you_mean(str(e['input']), list_currencies())}",
+        "use an ISO 4217 currency code, e.g. SEK, EUR or USD",
+    ),
     "too_long": lambda e, f: (
         f"{f} has too many items (at most {_ctx(e, 'max_length')})",
         "keep the strongest ones; a briefing reader remembers three to five",

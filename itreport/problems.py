@@ -9,12 +9,27 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 
 
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+
+
+NoteValue = str | int | Decimal | date
+
+
+@dataclass(frozen=True)
+class Note:
+    """A warning worded for the briefing's readers: a catalogue key (`dq_<name>` in
+    itreport/locale/*.yaml) and the values it names. No file or line: those are for `validate`.
+    """
+
+    key: str
+    values: tuple[tuple[str, NoteValue], ...] = ()
 
 
 @dataclass(frozen=True, order=True)
@@ -29,6 +44,8 @@ class Problem:
     hint: str = field(default="", compare=False)
     width: int = field(default=1, compare=False)
     rule: str = field(default="", compare=False)
+    note: Note | None = field(default=None, compare=False)
+    """How the briefing's data-quality list words this warning (None: counted, not described)."""
 
     @property
     def is_error(self) -> bool:

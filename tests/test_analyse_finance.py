@@ -132,9 +132,9 @@ def test_minimal_total(fin: Finance) -> None:
         forecast_fy=D("12700000"),  # 12 300 000 + 400 000
     )
     assert fin.total.variance_ytd == D("-500000.00")  # 10 500 000 − 11 000 000
-    assert fin.total.variance_ytd_pct == D("-4.5")  # −500 000 / 11 000 000 = −4.545…
+    assert fin.total.variance_ytd_pct == D(-500_000) * 100 / D(11_000_000)  # −500 000 / 11 000 000 = −4.545…
     assert fin.total.variance_fy == D("-300000.00")  # 12 700 000 − 13 000 000
-    assert fin.total.variance_fy_pct == D("-2.3")  # −300 000 / 13 000 000 = −2.307…
+    assert fin.total.variance_fy_pct == D(-300_000) * 100 / D(13_000_000)  # −300 000 / 13 000 000 = −2.307…
 
 
 def test_minimal_groups(fin: Finance) -> None:
@@ -189,13 +189,13 @@ def test_minimal_project_costs(fin: Finance) -> None:
     assert alpha.actual_to_date == D("800000")
     assert alpha.eac == D("1300000")  # EAC given
     assert alpha.variance == D("100000")  # 1 300 000 − 1 200 000
-    assert alpha.variance_pct == D("8.3")  # 100 000 / 1 200 000 = 8.33…
+    assert alpha.variance_pct == D(100_000) * 100 / D(1_200_000)  # 100 000 / 1 200 000 = 8.33…
 
     assert beta.project.id == "beta"
     assert beta.budget == D("300000")  # no total: capex 0 + opex 300 000
     assert beta.eac == D("290000")  # completed without EAC → actual cost
     assert beta.variance == D("-10000")  # 290 000 − 300 000
-    assert beta.variance_pct == D("-3.3")  # −10 000 / 300 000 = −3.33…
+    assert beta.variance_pct == D(-10_000) * 100 / D(300_000)  # −10 000 / 300 000 = −3.33…
 
 
 # --- fiscal year starting in April -----------------------------------------------------------
@@ -264,7 +264,7 @@ def test_april_fiscal_year_lines() -> None:
         plan_fy=D("120"),  # 12 × 10
         forecast_fy=D("143"),  # 108 + Feb forecast 25 + Mar plan 10 (no forecast → plan)
     )
-    assert l1.variance_fy_pct == D("19.2")  # (143 − 120) / 120 = 19.166…
+    assert l1.variance_fy_pct == D(23) * 100 / D(120)  # (143 − 120) / 120 = 19.166…
     assert l2 == Figures(
         plan_ytd=D("500"),  # May 300 + Jun 0 + Jan 200
         actual_ytd=D("310"),  # May only; January missing → 0
@@ -444,7 +444,7 @@ def test_savings_exclude_dropped() -> None:
     assert [s.id for s in fin.savings] == ["a", "c"]
     assert fin.savings_target == D("400")  # 100 + 300 (b dropped)
     assert fin.savings_realised == D("75")  # 50 + 25 (b's 30 not counted)
-    assert fin.savings_pct == D("18.8")  # 75 / 400 = 18.75 → half up 18.8
+    assert fin.savings_pct == D("18.75")  # 75 / 400 = 18.75, exact
 
 
 # --- project costs ----------------------------------------------------------------------------
@@ -508,6 +508,11 @@ def test_project_costs_budget_and_eac_defaults() -> None:
         ("1079", Rag.AMBER),  # +7.9 %
         ("1080", Rag.RED),  # +8.0 % = red threshold
         ("900", Rag.GREEN),  # −10 %: underspend does not colour the status
+        ("1029.9996", Rag.GREEN),  # +2.99996 %: rounds to 3.0 % but is below amber
+        ("1029.99", Rag.GREEN),  # one cent below amber (+2.999 %)
+        ("1030.01", Rag.AMBER),  # one cent above amber (+3.001 %)
+        ("1079.9996", Rag.AMBER),  # +7.99996 %: rounds to 8.0 % but is below red
+        ("1080.01", Rag.RED),  # one cent above red
     ],
 )
 def test_finance_status_thresholds(fin: Finance, forecast_fy: str, expected: Rag) -> None:
@@ -523,3 +528,51 @@ def test_finance_status_grey_without_figures(fin: Finance) -> None:
 def test_finance_status_minimal(fin: Finance, minimal: Content) -> None:
     # −2.3 % (underspend) → counted as 0 → green
     assert finance_status(fin, minimal.division.thresholds) is Rag.GREEN
+
+
+# --- year to date ends with the reporting period --------------------------------------------
+
+
+def test_ytd_ends_with_the_period_not_the_as_of_month() -> None:
+    # Period October, as-of 5 November: November is after the period, so it is forecast.
+    div = division(as_of="2026-11-05")
+    ln = line(
+        "l",
+        {f"2026-{m:02d}": 100 for m in range(1, 13)},
+        actual={f"2026-{m:02d}": 90 for m in range(1, 12)},  # November already booked (part month)
+        forecast={"2026-12": 120},
+    )
+    fin = analyse_finance(Content(division=div, budgets=[budget(2026, [ln])]))
+    assert fin is not None
+    assert fin.ytd_months[-1] == "2026-10"  # not 2026-11
+    assert len(fin.ytd_months) == 10
+    (r,) = fin.lines
+    assert r.figures == Figures(
+        plan_ytd=D("1000"),  # 10 × 100
+        actual_ytd=D("900"),  # 10 × 90; November's 90 is not year to date
+        plan_fy=D("1200"),
+        forecast_fy=D("1120"),  # 900 + November plan 100 (no forecast) + December forecast 120
+    )
+    assert fin.monthly.actual[10] is None  # November: forecast side of the chart
+    assert fin.monthly.forecast[10] == D("100")
+
+
+def test_april_year_whose_period_ended_before_the_year_turned() -> None:
+    # April–March year; period March 2027 (last month of FY 2026/27), as-of 5 April 2027 (FY 2027/28).
+    div = division(
+        fiscal_year_start=4, as_of="2027-04-05", period={"start": "2027-03-01", "end": "2027-03-31"}
+    )
+    this = budget(
+        2026,
+        [line("l", {f"{y}-{m:02d}": 10 for y, m in april_months(2026)}, actual={"2027-03": 12})],
+    )
+    nxt = budget(2027, [line("n", {"2027-04": 999})])
+    fin = analyse_finance(Content(division=div, budgets=[this, nxt]))
+    assert fin is not None
+    assert fin.fiscal_year == 2026  # the year of the period, not of as-of
+    assert fin.ytd_months == fin.months  # all twelve months, April 2026 – March 2027
+    assert fin.total.plan_ytd == D("120")  # 12 × 10
+
+
+def april_months(year: int) -> list[tuple[int, int]]:
+    return [(year, m) for m in range(4, 13)] + [(year + 1, m) for m in range(1, 4)]

@@ -91,7 +91,7 @@ def test_minimal_attrition(minimal: PeopleFigures) -> None:
     # year ago = 2025-10-31: employees ada, bo, cleo, dan, finn = 5; now ada, bo, cleo, dan = 4
     # left in (2025-10-31, 2026-10-31]: finn → 1; 1 / ((5 + 4) / 2) = 1 / 4.5 = 22.2…
     assert minimal.leavers_12m == 1
-    assert minimal.attrition_12m_pct == D("22.2")
+    assert minimal.attrition_12m_pct == D(100) / D("4.5")
 
 
 def test_minimal_span_reviews_training_certs(minimal: PeopleFigures) -> None:
@@ -131,7 +131,7 @@ def test_attrition_with_average_headcount() -> None:
     fig = people(attrition_people(), as_of="2026-06-30", start="2026-06-01", end="2026-06-30")
     assert fig.leavers_12m == 3  # e3, e4, e6
     # average employees = (then e1 e2 e3 e4 = 4 + now e1 e4 e5 = 3) / 2 = 3.5; 3 / 3.5 = 85.71…
-    assert fig.attrition_12m_pct == D("85.7")
+    assert fig.attrition_12m_pct == D(300) / D("3.5")
     assert fig.headcount == 4  # e1, e4, e5, c2
     assert fig.by_type == {"employee": 3, "contractor": 1, "consultant": 0}
     assert [p.id for p in fig.joiners] == ["c2"]  # e7 starts in July
@@ -151,7 +151,7 @@ def test_attrition_window_is_twelve_months_in_a_leap_year() -> None:
     # 12 months before 2028-03-01 is 2027-03-01; z left 2027-03-02, inside (2027-03-01, 2028-03-01]
     assert fig.leavers_12m == 1
     # then y, z = 2; now y = 1; 1 / 1.5 = 66.66…
-    assert fig.attrition_12m_pct == D("66.7")
+    assert fig.attrition_12m_pct == D(100) / D("1.5")
 
 
 # --- span of control ------------------------------------------------------------------------
@@ -245,7 +245,7 @@ def test_training_completion() -> None:
     assert fig.training_assigned == 7  # 4 + 3 (p3 not on staff)
     assert fig.training_completed == 3  # t1, t5, t6
     assert fig.training_overdue == 1  # t2
-    assert fig.training_completion_pct == D("42.9")  # 3 / 7 = 42.857…
+    assert fig.training_completion_pct == D(300) / D(7)  # 3 / 7 = 42.857…
 
 
 def test_training_completion_without_assignments_is_none() -> None:
@@ -308,3 +308,31 @@ def test_open_positions() -> None:
     assert [o.position.id for o in fig.open_positions] == [f"pos-{s}" for s in statuses[:5]]
     assert {o.days_open for o in fig.open_positions} == {30}  # 1 Oct → 31 Oct
     assert fig.open_fte == D("4.5")  # 0.5 + 4 × 1
+
+
+def test_this_period_is_the_reporting_period_not_up_to_as_of() -> None:
+    # Period October 2026, as-of 5 November 2026: each list at the edges and one day outside.
+    staff = [
+        person("j-before", start="2026-09-30"),
+        person("j-first", start="2026-10-01"),
+        person("j-last", start="2026-10-31"),
+        person("j-after", start="2026-11-01"),
+        person("l-before", end="2026-09-30"),
+        person("l-first", end="2026-10-01"),
+        person("l-last", end="2026-10-31"),
+        person("l-after", end="2026-11-01"),
+    ]
+    positions = [
+        Position.model_validate({"id": pid, "role": "r", "team": "t", "status": "advertised", "opened": day})
+        for pid, day in [
+            ("o-before", "2026-09-30"),
+            ("o-first", "2026-10-01"),
+            ("o-last", "2026-10-31"),
+            ("o-after", "2026-11-01"),
+        ]
+    ]
+    fig = analyse_people(Content(division=division(as_of="2026-11-05"), people=staff, positions=positions))
+    assert [p.id for p in fig.joiners] == ["j-first", "j-last"]
+    assert [p.id for p in fig.leavers] == ["l-first", "l-last"]
+    assert [p.id for p in fig.opened] == ["o-first", "o-last"]
+    assert len(fig.open_positions) == 4  # open as of 5 November, whenever opened

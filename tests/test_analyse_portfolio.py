@@ -132,10 +132,10 @@ def test_minimal_alpha_health(minimal_health: dict[str, Health]) -> None:
     assert h.baseline_end == date(2026, 12, 31)
     assert h.forecast_end == date(2027, 1, 31)  # no actual end → forecast end
     assert h.slip_days == 31  # 31 Dec → 31 Jan
-    assert h.slip_pct == D("8.5")  # 31 / 364 (2026-01-01 → 2026-12-31) = 8.516…
+    assert h.slip_pct == D(31) * 100 / D(364)  # 31 / 364 (2026-01-01 → 2026-12-31) = 8.516…
     assert h.budget == D("1200000")
     assert h.eac == D("1300000")
-    assert h.overrun_pct == D("8.3")  # 100 000 / 1 200 000 = 8.33…
+    assert h.overrun_pct == D(100_000) * 100 / D(1_200_000)  # 100 000 / 1 200 000 = 8.33…
     assert h.dimensions == {
         "schedule": Rag.RED,  # 31 days ≥ 30 (8.5 % alone would be amber)
         "cost": Rag.AMBER,  # 5 ≤ 8.3 < 10
@@ -174,7 +174,7 @@ def test_minimal_beta_completed(minimal_health: dict[str, Health]) -> None:
     assert h.slip_pct == D("0.0")  # 0 / 180
     assert h.budget == D("300000")  # capex 0 + opex 300 000
     assert h.eac == D("290000")  # completed without EAC → actual cost
-    assert h.overrun_pct == D("-3.3")  # −10 000 / 300 000
+    assert h.overrun_pct == D(-10_000) * 100 / D(300_000)  # −10 000 / 300 000
     assert h.earned_value is None  # not live
 
 
@@ -284,11 +284,11 @@ def sched(end: str, start: str = "2026-01-01", **extra: Any) -> dict[str, Any]:
 
 def test_schedule_slip_day_thresholds() -> None:
     h = health(project(schedule=sched("2026-12-31", forecast={"end": "2027-01-09"})))
-    assert (h.slip_days, h.slip_pct) == (9, D("2.5"))  # 9 / 364 = 2.47…
+    assert (h.slip_days, h.slip_pct) == (9, D(900) / D(364))  # 9 / 364 = 2.47…
     assert h.dimensions["schedule"] is Rag.GREEN
 
     h = health(project(schedule=sched("2026-12-31", forecast={"end": "2027-01-10"})))
-    assert (h.slip_days, h.slip_pct) == (10, D("2.7"))  # 10 / 364 = 2.747…
+    assert (h.slip_days, h.slip_pct) == (10, D(1000) / D(364))  # 10 / 364 = 2.747…
     assert h.dimensions["schedule"] is Rag.AMBER  # 10 days = amber threshold
     assert h.reasons["schedule"] == "+10 days against baseline"
 
@@ -305,7 +305,7 @@ def test_actual_end_wins_over_forecast_and_early_finish_is_negative() -> None:
     h = health(project(schedule=s))
     assert h.forecast_end == date(2026, 12, 26)
     assert h.slip_days == -5
-    assert h.slip_pct == D("-1.4")  # −5 / 364 = −1.37…
+    assert h.slip_pct == D(-500) / D(364)  # −5 / 364 = −1.37…
     assert h.dimensions["schedule"] is Rag.GREEN
 
 
@@ -644,7 +644,7 @@ def with_colours(base: Health, live: Sequence[Rag], dead: Sequence[Rag] = ()) ->
 @pytest.mark.parametrize(
     ("live", "dead", "expected"),
     [
-        ([], [Rag.RED], Rag.GREEN),  # nothing live
+        ([], [Rag.RED], Rag.GREY),  # nothing live: not assessed, never green
         ([Rag.GREEN] * 4, [], Rag.GREEN),
         ([Rag.RED, Rag.GREEN, Rag.GREEN, Rag.GREEN], [], Rag.AMBER),  # 1×4 = 4, not > 4 → amber
         ([Rag.RED, Rag.RED, Rag.GREEN, Rag.GREEN], [], Rag.RED),  # 2×4 = 8 > 4
@@ -666,3 +666,41 @@ def test_rag_counts_only_live() -> None:
     base = health(project())
     hs = with_colours(base, [Rag.GREEN, Rag.GREEN, Rag.AMBER, Rag.GREY], [Rag.RED])
     assert rag_counts(hs) == {"green": 2, "amber": 1, "red": 0, "grey": 1}
+
+
+@pytest.mark.parametrize(
+    ("eac", "overrun", "rag"),
+    [
+        ("1049998", "4.9998", Rag.GREEN),  # 49 998 / 1 000 000: rounds to 5.0 but is below amber 5
+        ("1049999", "4.9999", Rag.GREEN),  # one unit below the amber threshold
+        ("1050000", "5", Rag.AMBER),  # exactly at amber
+        ("1050001", "5.0001", Rag.AMBER),  # one unit above
+        ("1099999", "9.9999", Rag.AMBER),  # one unit below red (printed 9.9 %, never 10.0 %)
+        ("1100000", "10", Rag.RED),  # exactly at red
+    ],
+)
+def test_cost_threshold_compares_the_exact_overrun(eac: str, overrun: str, rag: Rag) -> None:
+    h = health(project(budget={"capex": 1_000_000, "opex": 0, "estimate_at_completion": eac}))
+    assert h.overrun_pct == D(overrun)
+    assert h.dimensions["cost"] is rag
+
+
+def test_cost_reason_is_cut_toward_zero_so_it_agrees_with_the_colour() -> None:
+    h = health(project(budget={"capex": 1_000_000, "opex": 0, "estimate_at_completion": "1099999"}))
+    assert h.dimensions["cost"] is Rag.AMBER
+    assert h.reasons["cost"] == "EAC +9.9% against budget"  # 9.9999 % cut, not rounded to 10.0 %
+
+
+def test_achieved_this_period_is_the_reporting_period_not_up_to_as_of() -> None:
+    # Period October 2026, as-of 5 November 2026.
+    a = project(
+        "a",
+        milestones=[
+            {"id": "before", "name": "B", "baseline": "2026-09-30", "actual": "2026-09-30"},  # day before
+            {"id": "first", "name": "F", "baseline": "2026-10-01", "actual": "2026-10-01"},  # period start
+            {"id": "last", "name": "L", "baseline": "2026-10-31", "actual": "2026-10-31"},  # period end
+            {"id": "after", "name": "A", "baseline": "2026-11-01", "actual": "2026-11-01"},  # day after
+        ],
+    )
+    ms = analyse_milestones(Content(division=division(as_of="2026-11-05"), projects=[a]))
+    assert [v.milestone.id for v in ms.completed] == ["first", "last"]

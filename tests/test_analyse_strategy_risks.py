@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -361,3 +362,17 @@ def test_pending_decisions_sorted_by_needed_by() -> None:
         ("pa", "d9"),  # undated → 2026-10-31
         ("pb", "d1"),  # 2026-11-01
     ]
+
+
+def test_problems_resolved_this_period_stop_at_the_period_end() -> None:
+    content = strategy_content()
+    content.division = content.division.model_copy(
+        update={
+            "as_of": date(2026, 11, 5),
+            "period": content.division.period.model_copy(
+                update={"start": date(2026, 9, 30), "end": date(2026, 9, 30)}
+            ),
+        }
+    )
+    s = analyse_strategy(content)
+    assert [p.id for p in s.problems_resolved] == ["p-old"]  # 30 Sep in; p-new (1 Oct) is after

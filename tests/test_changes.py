@@ -209,7 +209,9 @@ def test_baseline_that_no_longer_validates(repo: Path) -> None:
     )
     html = Path("output/briefing-2026-10.html").read_text()
     assert 'id="changes"' not in html
-    assert "baseline HEAD~1 does not validate" in html  # in the appendix's data-quality notes
+    # The appendix's data-quality notes say it in words; the location is for `validate`'s output.
+    assert "The data of the last briefing (HEAD~1) could not be read" in html
+    assert "alpha.yaml" not in html
 
 
 def test_tag_then_build_compares_with_the_tag(repo: Path) -> None:

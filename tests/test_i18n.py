@@ -37,6 +37,7 @@ def test_every_literal_label_in_templates_exists() -> None:
 
 def test_every_enum_label_exists() -> None:
     """Templates build keys like _('state_' ~ value): every value of each enum needs its label."""
+    from itreport.analyse.gaps import GAPS
     from itreport.analyse.portfolio import DIMENSIONS
     from itreport.analyse.rag import Rag
     from itreport.models.briefings import SectionId
@@ -63,6 +64,7 @@ def test_every_enum_label_exists() -> None:
         "def_": [],
         "chg_": ["project_added", "project_removed", "project_closed", "project_cancelled", "project_state"],
         "ms_": [],
+        "gap_": list(GAPS),
     }
     english = _read("en")
     used = set()

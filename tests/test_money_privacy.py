@@ -9,18 +9,34 @@ from decimal import Decimal
 
 import pytest
 
-from itreport.analyse.money import pct, round_half_up, round_to_total
+from itreport.analyse.money import pct, round_half_up, round_to_total, toward_zero
 from itreport.privacy import K_MIN, Cell, merge_small, suppressed
 
 # --- pct ------------------------------------------------------------------------------------
 
 
-def test_pct_rounds_half_up_to_one_place() -> None:
-    assert pct(Decimal(1), Decimal(3)) == Decimal("33.3")  # 100/3 = 33.33… → 33.3
-    assert pct(Decimal(1), Decimal(16)) == Decimal("6.3")  # 100/16 = 6.25 → half up 6.3 (half-even: 6.2)
-    assert pct(Decimal(-1), Decimal(16)) == Decimal("-6.3")  # -6.25 → half away from zero → -6.3
+def test_pct_is_exact_by_default() -> None:
+    # Thresholds compare this value, so nothing is rounded: 4.9998 % stays below 5 %.
+    assert pct(Decimal("49998"), Decimal(1_000_000)) == Decimal("4.9998")  # 4,999,800/1,000,000
+    assert pct(Decimal(1), Decimal(16)) == Decimal("6.25")  # 100/16 = 6.25 exactly
     assert pct(Decimal(30), Decimal(1200)) == Decimal("2.5")  # 3000/1200 = 2.5 exactly
-    assert str(pct(Decimal(1), Decimal(4))) == "25.0"  # 100/4 = 25, printed with one place
+    assert pct(Decimal(1), Decimal(3)) == Decimal(100) / Decimal(3)  # 33.33… to 28 digits
+
+
+def test_pct_rounds_half_up_when_places_given() -> None:
+    assert pct(Decimal(1), Decimal(3), places=1) == Decimal("33.3")  # 33.33… → 33.3
+    assert pct(Decimal(1), Decimal(16), places=1) == Decimal("6.3")  # 6.25 → half up 6.3
+    assert pct(Decimal(-1), Decimal(16), places=1) == Decimal("-6.3")  # -6.25 → away from zero
+    assert str(pct(Decimal(1), Decimal(4), places=1)) == "25.0"  # 100/4 = 25, one place
+
+
+def test_toward_zero_never_crosses_a_threshold() -> None:
+    assert toward_zero(Decimal("4.9998")) == Decimal("4.9")  # not 5.0: below a 5 % threshold
+    assert toward_zero(Decimal("9.96")) == Decimal("9.9")  # not 10.0 beside an amber colour
+    assert toward_zero(Decimal("5")) == Decimal("5.0")  # exactly at the threshold stays at it
+    assert toward_zero(Decimal("5.04")) == Decimal("5.0")  # one step above still shows 5.0 (≥ 5)
+    assert toward_zero(Decimal("-2.57")) == Decimal("-2.5")  # toward zero for negatives too
+    assert toward_zero(Decimal("12.345"), 2) == Decimal("12.34")
 
 
 def test_pct_other_places() -> None:
@@ -32,7 +48,7 @@ def test_pct_other_places() -> None:
 def test_pct_of_zero_whole_is_none() -> None:
     assert pct(Decimal(5), Decimal(0)) is None
     assert pct(Decimal(0), Decimal(0)) is None
-    assert pct(Decimal(0), Decimal(7)) == Decimal("0.0")  # 0/7 = 0
+    assert pct(Decimal(0), Decimal(7)) == Decimal(0)  # 0/7 = 0
 
 
 # --- round_half_up ----------------------------------------------------------------------------

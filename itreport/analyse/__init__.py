@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from itreport.analyse.finance import Finance, analyse_finance
+from itreport.analyse.gaps import missing
 from itreport.analyse.people import PeopleFigures, analyse_people
 from itreport.analyse.portfolio import Health, Milestones, analyse_milestones, analyse_portfolio
 from itreport.analyse.risks import RiskRegister, analyse_risks
@@ -23,6 +24,8 @@ class Analysis:
     people: PeopleFigures
     strategy: StrategyFigures
     status: Status
+    gaps: tuple[str, ...] = ()
+    """Areas with nothing recorded yet (see `gaps.GAPS`)."""
 
 
 def analyse(content: Content) -> Analysis:
@@ -38,4 +41,5 @@ def analyse(content: Content) -> Analysis:
         people=people,
         strategy=analyse_strategy(content),
         status=division_status(portfolio, finance, people, content.division.thresholds),
+        gaps=missing(content),
     )

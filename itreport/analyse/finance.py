@@ -1,7 +1,9 @@
 """Budget figures: plan, actual, forecast and variance by line, category, cost centre and nature.
 
 Definitions (printed in every briefing's appendix):
-- YTD months are the fiscal months up to and including the as-of month.
+- The fiscal year is the one that contains the end of the reporting period.
+- YTD months are the fiscal months up to and including the month the reporting period ends in
+  (not the as-of month: figures after the period are forecast).
 - Full-year forecast = actuals for YTD months + forecast for later months (plan where a later
   month has no forecast).
 - Variance = forecast (or actual) − plan; positive means overspend.
@@ -76,7 +78,7 @@ class Group:
 
 @dataclass(frozen=True)
 class MonthlySeries:
-    """Per-month totals for the chart: actual only up to as-of, forecast only after it."""
+    """Per-month totals for the chart: actual only up to the period end, forecast only after it."""
 
     months: tuple[str, ...]
     plan: tuple[Decimal, ...]
@@ -175,15 +177,15 @@ def project_costs(projects: Iterable[Project]) -> tuple[ProjectCost, ...]:
 
 
 def analyse_finance(content: Content, budget: BudgetFile | None = None) -> Finance | None:
-    """Figures for the fiscal year that contains as-of (or the given budget file)."""
+    """Figures for the fiscal year that contains the period end (or the given budget file)."""
     div = content.division
     if budget is None:
-        budget = content.budget_for(fiscal_year_of(div.as_of, div.fiscal_year_start))
+        budget = content.budget_for(fiscal_year_of(div.period.end, div.fiscal_year_start))
     if budget is None:
         return None
     months = fiscal_months(budget.fiscal_year, div.fiscal_year_start)
-    as_of_month = month_of(div.as_of)
-    ytd = [m for m in months if m <= as_of_month]
+    period_month = month_of(div.period.end)
+    ytd = [m for m in months if m <= period_month]
     ytd_set = set(ytd)
     lines = tuple(line_figures(line, months, ytd_set) for line in budget.lines)
     warnings = tuple(

@@ -3,17 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 
 
-def pct(part: Decimal, whole: Decimal, places: int = 1) -> Decimal | None:
-    """part / whole as a percentage rounded half-up, or None when whole is zero."""
+def pct(part: Decimal, whole: Decimal, places: int | None = None) -> Decimal | None:
+    """part / whole as a percentage, or None when whole is zero.
+
+    Exact by default, because thresholds compare this value: a 4.9998 % overrun is below a 5 %
+    threshold. Pass `places` only to round half-up for a printed text.
+    """
     if whole == 0:
         return None
-    return (part * HUNDRED / whole).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    exact = part * HUNDRED / whole
+    if places is None:
+        return exact
+    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def toward_zero(value: Decimal, places: int = 1) -> Decimal:
+    """Cut a percentage to `places` decimals toward zero, for display next to a threshold.
+
+    Thresholds have at most `places` decimals, so the shown value is always on the same side of
+    every threshold as the exact one (9.96 % shows as 9.9 %, never as 10.0 % beside an amber).
+    """
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN)
 
 
 def round_half_up(value: Decimal, unit: Decimal) -> Decimal:

@@ -1,6 +1,8 @@
 """People metrics: headcount and FTE, hiring, joiners and leavers, attrition, reviews, skills.
 
 Definitions: a person is on staff on a day when start ≤ day and (no end or end ≥ day).
+"This period" is the reporting period (division.period start to end, both included), never up
+to as-of: joiners, leavers and positions opened.
 12-month attrition = employees who left in the 12 months to as-of ÷ average employee
 headcount (of the day 12 months before as-of and as-of) × 100.
 """
@@ -84,6 +86,8 @@ class PeopleFigures:
     by_type: dict[str, int]
     open_positions: tuple[OpenRole, ...]
     open_fte: Decimal
+    opened: tuple[OpenPosition, ...]
+    """Positions opened in the reporting period (whatever their status now)."""
     joiners: tuple[Person, ...]
     leavers: tuple[Person, ...]
     leavers_12m: int
@@ -126,6 +130,7 @@ def analyse_people(content: Content) -> PeopleFigures:
         OpenRole(pos, (as_of - pos.opened).days) for pos in content.positions if pos.status in OPEN_STATUSES
     )
     period = div.period
+    opened = tuple(pos for pos in content.positions if period.start <= pos.opened <= period.end)
     joiners = tuple(p for p in content.people if period.start <= p.start <= period.end)
     leavers = tuple(p for p in content.people if p.end is not None and period.start <= p.end <= period.end)
 
@@ -195,6 +200,7 @@ def analyse_people(content: Content) -> PeopleFigures:
         by_type={t: sum(1 for p in staff if p.employment.value == t) for t in types},
         open_positions=positions,
         open_fte=sum((o.position.fte for o in positions), ZERO),
+        opened=opened,
         joiners=joiners,
         leavers=leavers,
         leavers_12m=left_12m,

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from itreport.analyse.finance import approved_budget, estimate_at_completion
-from itreport.analyse.money import pct
+from itreport.analyse.money import pct, toward_zero
 from itreport.analyse.rag import Rag, better_than, by_threshold, worst
 from itreport.content import Content
 from itreport.models.division import Thresholds
@@ -163,7 +163,7 @@ def assess(project: Project, people: dict[str, Person], t: Thresholds, as_of: da
     # cost
     dims["cost"] = by_threshold(overrun, t.cost_overrun_pct) if overrun is not None else Rag.GREEN
     if overrun:
-        why["cost"] = f"EAC {overrun:+}% against budget"
+        why["cost"] = f"EAC {toward_zero(overrun):+}% against budget"
     # scope
     scope = _reported(latest.scope if latest else None)
     late_decisions = [
@@ -251,7 +251,7 @@ def analyse_portfolio(content: Content) -> tuple[Health, ...]:
 
 def analyse_milestones(content: Content) -> Milestones:
     div = content.division
-    as_of, start = div.as_of, div.period.start
+    as_of, start, end = div.as_of, div.period.start, div.period.end
     horizon = as_of + timedelta(days=div.thresholds.milestone_horizon_days)
     completed, upcoming, missed = [], [], []
     for project in content.projects:
@@ -261,7 +261,7 @@ def analyse_milestones(content: Content) -> Milestones:
             due = milestone_due(ms)
             view = MilestoneView(project, ms, ms.actual or due, ((ms.actual or due) - ms.baseline).days)
             if ms.actual is not None:
-                if start <= ms.actual <= as_of:
+                if start <= ms.actual <= end:  # achieved this period: the reporting period only
                     completed.append(view)
             elif due < as_of:
                 missed.append(view)

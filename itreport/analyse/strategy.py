@@ -98,6 +98,6 @@ def analyse_strategy(content: Content) -> StrategyFigures:
             for p in s.problems
             if p.state is ProblemState.RESOLVED
             and p.resolved is not None
-            and p.resolved >= content.division.period.start
+            and content.division.period.start <= p.resolved <= content.division.period.end
         ),
     )

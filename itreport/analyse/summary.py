@@ -1,7 +1,7 @@
 """The division's overall status: one colour per area and the worst of them.
 
 - portfolio: red when more than a quarter of live projects are red, amber when any is red or more
-  than a quarter are amber, else green;
+  than a quarter are amber, grey (not assessed) when no project is live, else green;
 - finance: full-year forecast variance against plan, by the budget-variance threshold (overspend
   only; an underspend is reported but does not colour the status);
 - people: amber when more than a fifth of employees have an overdue review or any required
@@ -34,7 +34,7 @@ class Status:
 def portfolio_status(health: tuple[Health, ...]) -> Rag:
     live = [h for h in health if h.live]
     if not live:
-        return Rag.GREEN
+        return Rag.GREY  # nothing live to judge: "not assessed", never a green of zero projects
     red = sum(1 for h in live if h.computed is Rag.RED)
     amber = sum(1 for h in live if h.computed is Rag.AMBER)
     if red * 4 > len(live):

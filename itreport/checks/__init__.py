@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from itreport.content import Content
 from itreport.models.base import Model
-from itreport.problems import Problem, Severity
+from itreport.problems import Note, Problem, Severity
 
 
 @dataclass
@@ -28,9 +28,10 @@ class Checker:
         hint: str,
         rule: str,
         at_key: bool,
+        note: Note | None = None,
     ) -> None:
         file, pos = self.content.where(entity, *keys, at_key=at_key)
-        self.problems.append(Problem(file, pos.line, pos.col, severity, message, hint, pos.width, rule))
+        self.problems.append(Problem(file, pos.line, pos.col, severity, message, hint, pos.width, rule, note))
 
     def error(
         self,
@@ -51,12 +52,23 @@ class Checker:
         hint: str = "",
         rule: str = "",
         at_key: bool = False,
+        note: Note | None = None,
     ) -> None:
-        self._add(Severity.WARNING, entity, keys, message, hint, rule, at_key)
+        """A warning; `note` words it for the briefing's readers (see `Note`)."""
+        self._add(Severity.WARNING, entity, keys, message, hint, rule, at_key, note)
 
 
 def run_checks(content: Content) -> list[Problem]:
-    from itreport.checks import consistency, freshness, hierarchy, privacy, references
+    from itreport.checks import (
+        bounds,
+        consistency,
+        freshness,
+        hierarchy,
+        narrative,
+        plausibility,
+        privacy,
+        references,
+    )
 
     rules: list[Callable[[Checker], None]] = [
         privacy.check,
@@ -64,6 +76,9 @@ def run_checks(content: Content) -> list[Problem]:
         hierarchy.check,
         consistency.check,
         freshness.check,
+        narrative.check,
+        bounds.check,
+        plausibility.check,
     ]
     ctx = Checker(content)
     for rule in rules:

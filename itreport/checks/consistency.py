@@ -9,6 +9,7 @@ from typing import Any
 from itreport.checks import Checker
 from itreport.models.base import Model, fiscal_months, month_of
 from itreport.models.projects import ProjectState
+from itreport.problems import Note
 
 
 def _order(ctx: Checker, entity: Model, first: str, second: str, what: str = "") -> None:
@@ -198,6 +199,7 @@ def check(ctx: Checker) -> None:
                     message=f"forecast given for {both[0]}, which already has an actual; the actual is used",
                     hint="remove forecasts for months that have actuals",
                     rule="budget.forecast-overlap",
+                    note=Note("dq_forecast_overlap", (("line", line.name), ("month", both[0]))),
                 )
         for saving in budget.savings:
             if saving.realised > saving.target:
@@ -207,4 +209,5 @@ def check(ctx: Checker) -> None:
                     message=f"realised saving {saving.realised} exceeds its target {saving.target}",
                     hint="raise the target if the scope grew",
                     rule="budget.saving",
+                    note=Note("dq_saving_over_target", (("saving", saving.title),)),
                 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from itreport.checks import Checker
 from itreport.models.base import add_months_to_date
 from itreport.models.projects import ProjectState
+from itreport.problems import Note
 
 
 def check(ctx: Checker) -> None:
@@ -22,6 +23,7 @@ def check(ctx: Checker) -> None:
                 message=f"project '{project.id}' has no project manager",
                 hint="add 'manager: <person id>' (the owner stays accountable)",
                 rule="projects.manager",
+                note=Note("dq_no_manager", (("project", project.name),)),
             )
         if not project.status:
             ctx.warning(
@@ -30,6 +32,7 @@ def check(ctx: Checker) -> None:
                 message=f"project '{project.id}' has no status report",
                 hint="add a dated entry under 'status:'",
                 rule="projects.stale",
+                note=Note("dq_no_status", (("project", project.name),)),
             )
             continue
         latest = max(project.status, key=lambda r: r.date)
@@ -41,7 +44,12 @@ def check(ctx: Checker) -> None:
                 message=f"latest status report is {age} days old (limit {limits.status_stale_days})",
                 hint="add a current status report; the briefing shows this project grey",
                 rule="projects.stale",
+                note=Note(
+                    "dq_stale_status",
+                    (("project", project.name), ("date", latest.date), ("days", age)),
+                ),
             )
+    cert_names = {x.id: x.name for x in c.certifications}
     for person in c.people:
         if person.end is not None and person.end < as_of:
             continue
@@ -56,6 +64,7 @@ def check(ctx: Checker) -> None:
                     hint="record review: last: <date>",
                     rule="people.review",
                     at_key=True,
+                    note=Note("dq_no_review", (("person", person.name),)),
                 )
             elif due is not None and due < as_of:
                 ctx.warning(
@@ -64,10 +73,12 @@ def check(ctx: Checker) -> None:
                     message=f"review for {person.id} overdue since {due}",
                     hint="hold the review and update review.last",
                     rule="people.review",
+                    note=Note("dq_review_overdue", (("person", person.name), ("date", due))),
                 )
         for held in person.certifications:
             if held.expires is None:
                 continue
+            cert = cert_names.get(held.certification, held.certification)
             days = (held.expires - as_of).days
             if days < 0:
                 ctx.warning(
@@ -76,6 +87,10 @@ def check(ctx: Checker) -> None:
                     message=f"{person.id}: certification '{held.certification}' expired on {held.expires}",
                     hint="renew it or remove it",
                     rule="people.certification",
+                    note=Note(
+                        "dq_cert_expired",
+                        (("person", person.name), ("certification", cert), ("date", held.expires)),
+                    ),
                 )
             elif days <= limits.certification_expiry_days:
                 ctx.warning(
@@ -84,4 +99,8 @@ def check(ctx: Checker) -> None:
                     message=f"{person.id}: certification '{held.certification}' expires in {days} days",
                     hint="plan the renewal",
                     rule="people.certification",
+                    note=Note(
+                        "dq_cert_expiring",
+                        (("person", person.name), ("certification", cert), ("date", held.expires)),
+                    ),
                 )

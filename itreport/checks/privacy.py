@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from itreport.checks import Checker
 from itreport.models.people import RESTRICTED_FIELDS
+from itreport.problems import Note
 
 
 def check(ctx: Checker) -> None:
@@ -31,4 +32,5 @@ def check(ctx: Checker) -> None:
                     message=f"restricted field '{name}' is in the content folder",
                     hint="keep restricted fields in the private folder so they can never be committed",
                     rule="privacy.restricted-content",
+                    note=Note("dq_restricted_in_content"),
                 )

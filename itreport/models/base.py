@@ -3,12 +3,41 @@
 from __future__ import annotations
 
 import re
+import typing
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
+from babel import Locale, UnknownLocaleError
+from babel.numbers import is_currency
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
+from pydantic_core import PydanticCustomError
+
+# --- Bounds (docs/content.md "Bounds"): every value a briefing can compute with stays in range, so
+# what `validate` accepts, `build` can always format and do date arithmetic on.
+MAX_AMOUNT = Decimal(10) ** 15
+"""Amounts and measures lie strictly between -10^15 and 10^15 (exact in 28-digit Decimal sums)."""
+DATE_MIN = date(1900, 1, 1)
+DATE_MAX = date(2199, 12, 31)
+"""Every date lies in this range; the cross-file window around `as_of` is narrower."""
+DATE_WINDOW_YEARS = 50
+"""Dates may lie at most this many years before or after `as_of` (checks/bounds.py)."""
+MAX_DAYS = 3650
+"""Day-count settings (horizons, staleness) reach at most ten years."""
+MAX_LABEL = 200
+MAX_TEXT = 2000
+MAX_MARKDOWN = 20000
+
+
+class _MoneyMark:
+    """Marks a Decimal as an amount in the division's currency (see `is_money`)."""
+
+    def __repr__(self) -> str:
+        return "MONEY"
+
+
+MONEY = _MoneyMark()
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 Id = Annotated[
@@ -18,17 +47,80 @@ Id = Annotated[
         description="Identifier: lower-case letters, digits, '.', '_' or '-'; referenced from other files."
     ),
 ]
-MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+MONTH_PATTERN = r"^(19|2[01])\d\d-(0[1-9]|1[0-2])$"
 Month = Annotated[str, StringConstraints(pattern=MONTH_PATTERN), Field(description="A month as YYYY-MM.")]
 Money = Annotated[
     Decimal,
+    MONEY,
     Field(
-        allow_inf_nan=False, description="An amount in the division's currency, read exactly (never float)."
+        allow_inf_nan=False,
+        gt=-MAX_AMOUNT,
+        lt=MAX_AMOUNT,
+        description="An amount in the division's currency, read exactly (never float); "
+        "at most as many decimals as the currency has.",
     ),
 ]
-Percent = Annotated[Decimal, Field(ge=0, le=100, allow_inf_nan=False, description="0 to 100.")]
+Measure = Annotated[
+    Decimal,
+    Field(allow_inf_nan=False, gt=-MAX_AMOUNT, lt=MAX_AMOUNT, decimal_places=6, description="A number."),
+]
+Percent = Annotated[
+    Decimal, Field(ge=0, le=100, decimal_places=2, allow_inf_nan=False, description="0 to 100.")
+]
 Score = Annotated[int, Field(ge=1, le=5, description="1 (lowest) to 5 (highest).")]
-Markdown = Annotated[str, Field(description="Markdown text (rendered and sanitised).")]
+Days = Annotated[int, Field(ge=1, le=MAX_DAYS, description=f"Days, 1 to {MAX_DAYS}.")]
+Date = Annotated[
+    date,
+    Field(
+        ge=DATE_MIN,
+        le=DATE_MAX,
+        json_schema_extra={"formatMinimum": DATE_MIN.isoformat(), "formatMaximum": DATE_MAX.isoformat()},
+    ),
+]
+Label = Annotated[str, StringConstraints(max_length=MAX_LABEL)]
+"""A name or title: one line on a page."""
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
+"""A sentence or short paragraph of plain text."""
+Markdown = Annotated[
+    str,
+    StringConstraints(max_length=MAX_MARKDOWN),
+    Field(description="Markdown text (rendered and sanitised)."),
+]
+
+
+def is_money(hint: Any) -> bool:
+    """True when a type hint (with extras) is or contains `Money`."""
+    if typing.get_origin(hint) is Annotated:
+        return MONEY in hint.__metadata__ or is_money(typing.get_args(hint)[0])
+    return any(is_money(arg) for arg in typing.get_args(hint))
+
+
+def _known_locale(value: str) -> str:
+    try:
+        Locale.parse(value)
+    except (UnknownLocaleError, ValueError):
+        raise PydanticCustomError("unknown_locale", "unknown locale {value}", {"value": value}) from None
+    return value
+
+
+def _known_currency(value: str) -> str:
+    if not is_currency(value):
+        raise PydanticCustomError("unknown_currency", "unknown currency {value}", {"value": value})
+    return value
+
+
+LocaleName = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z]{2}(_[A-Z]{2})?$"),
+    AfterValidator(_known_locale),
+    Field(description="A locale Babel knows, e.g. sv_SE or en_GB."),
+]
+Currency = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Z]{3}$"),
+    AfterValidator(_known_currency),
+    Field(description="ISO 4217 code, e.g. SEK."),
+]
 
 
 class Tier(StrEnum):

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from itreport.models.base import Id, Model, Tier
+from itreport.models.base import Id, Label, Model, Tier
 
 
 class Audience(StrEnum):
@@ -59,14 +59,16 @@ class SectionChoice(Model):
 
 class Edition(Model):
     id: Id
-    title: str
+    title: Label
     audience: Audience
-    classification: str | None = Field(default=None, description="Defaults to the division's classification.")
+    classification: Label | None = Field(
+        default=None, description="Defaults to the division's classification."
+    )
     sections: list[SectionId | SectionChoice] = Field(default=list(ALL_SECTIONS), min_length=1)
     filename: Annotated[str, Field(pattern=r"^[A-Za-z0-9{}._-]+$")] = Field(
         default="{id}-{period}", description="Output name without extension; {id}, {period}, {as_of} expand."
     )
-    recipients: list[str] = []
+    recipients: list[Label] = []
     pdf_variant: Annotated[str, Field(pattern=r"^pdf/(a-[1-4][abu]|ua-[12])$")] | None = None
 
 

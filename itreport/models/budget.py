@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
 from pydantic import Field
 
-from itreport.models.base import Id, Model, Money, Month
+from itreport.models.base import Currency, Date, Id, Label, Model, Money, Month
 
 
 class Category(StrEnum):
@@ -30,7 +29,7 @@ class Nature(StrEnum):
 
 class BudgetLine(Model):
     id: Id
-    name: str
+    name: Label
     category: Category
     nature: Nature = Field(description="capex or opex.")
     cost_centre: Id
@@ -50,7 +49,7 @@ class Revenue(Model):
     id: Id
     business_unit: Id
     kind: RevenueKind
-    service: str
+    service: Label
     plan: dict[Month, Money] = {}
     actual: dict[Month, Money] = {}
 
@@ -65,18 +64,18 @@ class SavingState(StrEnum):
 
 class Saving(Model):
     id: Id
-    title: str
-    category: str | None = None
+    title: Label
+    category: Label | None = None
     target: Money = Field(ge=0)
     realised: Money = Field(default=Decimal(0), ge=0)
     owner: Id
-    due: date
+    due: Date
     state: SavingState = SavingState.PLANNED
 
 
 class BudgetFile(Model):
-    fiscal_year: int = Field(ge=2000, le=2100, description="The calendar year the fiscal year starts in.")
-    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    fiscal_year: int = Field(ge=1900, le=2199, description="The calendar year the fiscal year starts in.")
+    currency: Currency
     lines: list[BudgetLine]
     revenue: list[Revenue] = []
     savings: list[Saving] = []

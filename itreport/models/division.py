@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
 from pydantic import Field
 
-from itreport.models.base import Id, Model
+from itreport.models.base import Currency, Date, Days, Id, Label, LocaleName, Model
+
+ThresholdValue = Annotated[Decimal, Field(ge=0, le=10000, decimal_places=4, allow_inf_nan=False)]
 
 
 class Threshold(Model):
     """A two-step limit: at or above `amber` is amber, at or above `red` is red."""
 
-    amber: Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
-    red: Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+    amber: ThresholdValue
+    red: ThresholdValue
 
 
 class Thresholds(Model):
@@ -29,47 +30,45 @@ class Thresholds(Model):
         default=Threshold(amber=Decimal(12), red=Decimal(16)),
         description="Probability × impact at which an open risk counts as high (amber) or severe (red).",
     )
-    status_stale_days: Annotated[int, Field(ge=1)] = 45
-    certification_expiry_days: Annotated[int, Field(ge=1)] = 90
-    milestone_horizon_days: Annotated[int, Field(ge=1)] = 90
+    status_stale_days: Days = 45
+    certification_expiry_days: Days = 90
+    milestone_horizon_days: Days = 90
 
 
 class Period(Model):
-    start: date
-    end: date
-    label: str | None = Field(default=None, description="Shown on the cover, e.g. 'October 2026'.")
+    start: Date
+    end: Date
+    label: Label | None = Field(default=None, description="Shown on the cover, e.g. 'October 2026'.")
 
 
 class CostCentre(Model):
     id: Id
-    name: str
+    name: Label
     owner: Id | None = Field(default=None, description="Person id.")
 
 
 class BusinessUnit(Model):
     id: Id
-    name: str
-    head: str | None = Field(
+    name: Label
+    head: Label | None = Field(
         default=None, description="Name of the business unit's head (outside the division)."
     )
 
 
 class Division(Model):
-    name: str
-    organisation: str = Field(description="The company the division belongs to.")
+    name: Label
+    organisation: Label = Field(description="The company the division belongs to.")
     head: Id = Field(description="Person id of the division's head (the senior IT manager).")
-    as_of: date = Field(
+    as_of: Date = Field(
         description="The briefing's 'today': every age, overdue and forecast is computed from it."
     )
     period: Period
     fiscal_year_start: Annotated[
         int, Field(ge=1, le=12, description="Month number the fiscal year starts in.")
     ] = 1
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. SEK.")]
-    locale: Annotated[str, Field(pattern=r"^[a-z]{2}(_[A-Z]{2})?$", description="e.g. sv_SE or en_GB.")] = (
-        "en_GB"
-    )
-    classification: str = Field(default="Internal", description="Default classification label.")
+    currency: Currency
+    locale: LocaleName = "en_GB"
+    classification: Label = Field(default="Internal", description="Default classification label.")
     thresholds: Thresholds = Thresholds()
     cost_centres: list[CostCentre] = []
     business_units: list[BusinessUnit] = []

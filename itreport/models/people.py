@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import Field
 
-from itreport.models.base import Id, Markdown, Model, Money, Tier, tier
+from itreport.models.base import Date, Id, Label, Markdown, Model, Money, Text, Tier, tier
+
+Fte = Annotated[Decimal, Field(gt=0, le=1, decimal_places=4, allow_inf_nan=False)]
 
 
 class Team(Model):
     id: Id
-    name: str
+    name: Label
     parent: Id | None = Field(default=None, description="Team id of the parent team.")
     lead: Id | None = Field(default=None, description="Person id of the team lead.")
     cost_centre: Id | None = Field(default=None, description="Cost centre id (division.yaml).")
-    mission: str | None = None
+    mission: Text | None = None
 
 
 class TeamsFile(Model):
@@ -33,34 +34,34 @@ class Employment(StrEnum):
 
 class Review(Model):
     cycle_months: Annotated[int, Field(ge=1, le=36)] = 12
-    last: date | None = Field(default=None, json_schema_extra=tier(Tier.MANAGEMENT))
+    last: Date | None = Field(default=None, json_schema_extra=tier(Tier.MANAGEMENT))
 
 
 class HeldCertification(Model):
     certification: Id = Field(description="Certification id (training.yaml).")
-    issued: date
-    expires: date | None = None
+    issued: Date
+    expires: Date | None = None
 
 
 class AssignedTraining(Model):
     programme: Id = Field(description="Training programme id (training.yaml).")
-    assigned: date
-    due: date | None = None
-    completed: date | None = None
+    assigned: Date
+    due: Date | None = None
+    completed: Date | None = None
 
 
 class Person(Model):
     id: Id
-    name: str = Field(json_schema_extra=tier(Tier.INTERNAL))
-    title: str = Field(json_schema_extra=tier(Tier.INTERNAL))
+    name: Label = Field(json_schema_extra=tier(Tier.INTERNAL))
+    title: Label = Field(json_schema_extra=tier(Tier.INTERNAL))
     role: Id | None = Field(default=None, description="Role id (roles.yaml).")
     team: Id
     manager: Id | None = Field(default=None, description="Person id of the line manager.")
     employment: Employment = Employment.EMPLOYEE
-    fte: Annotated[Decimal, Field(gt=0, le=1, allow_inf_nan=False)] = Decimal(1)
-    start: date
-    end: date | None = Field(default=None, description="Last day (leavers, contract end).")
-    location: str | None = None
+    fte: Fte = Decimal(1)
+    start: Date
+    end: Date | None = Field(default=None, description="Last day (leavers, contract end).")
+    location: Label | None = None
     review: Review = Field(default_factory=Review, json_schema_extra=tier(Tier.MANAGEMENT))
     certifications: list[HeldCertification] = Field(default=[], json_schema_extra=tier(Tier.MANAGEMENT))
     training: list[AssignedTraining] = Field(default=[], json_schema_extra=tier(Tier.MANAGEMENT))
@@ -68,7 +69,7 @@ class Person(Model):
     performance_rating: Annotated[int, Field(ge=1, le=5)] | None = Field(
         default=None, json_schema_extra=tier(Tier.RESTRICTED)
     )
-    disciplinary: str | None = Field(default=None, json_schema_extra=tier(Tier.RESTRICTED))
+    disciplinary: Text | None = Field(default=None, json_schema_extra=tier(Tier.RESTRICTED))
     salary: Money | None = Field(default=None, json_schema_extra=tier(Tier.RESTRICTED))
 
 
@@ -78,11 +79,11 @@ class PeopleFile(Model):
 
 class Role(Model):
     id: Id
-    title: str
-    family: str | None = None
+    title: Label
+    family: Label | None = None
     summary: Markdown | None = None
-    responsibilities: list[str] = []
-    skills: list[str] = []
+    responsibilities: list[Text] = []
+    skills: list[Label] = []
     required_certifications: list[Id] = Field(default=[], description="Certification ids.")
     training: list[Id] = Field(default=[], description="Training programme ids every holder should take.")
 
@@ -93,17 +94,17 @@ class RolesFile(Model):
 
 class Certification(Model):
     id: Id
-    name: str
-    issuer: str | None = None
-    validity_months: Annotated[int, Field(ge=1)] | None = None
+    name: Label
+    issuer: Label | None = None
+    validity_months: Annotated[int, Field(ge=1, le=600)] | None = None
 
 
 class Programme(Model):
     id: Id
-    name: str
-    provider: str | None = None
-    hours: Annotated[Decimal, Field(gt=0, allow_inf_nan=False)] | None = None
-    skills: list[str] = []
+    name: Label
+    provider: Label | None = None
+    hours: Annotated[Decimal, Field(gt=0, le=10000, decimal_places=2, allow_inf_nan=False)] | None = None
+    skills: list[Label] = []
     certification: Id | None = Field(default=None, description="Certification the programme leads to.")
 
 
@@ -126,13 +127,13 @@ class Position(Model):
     id: Id
     role: Id
     team: Id
-    fte: Annotated[Decimal, Field(gt=0, le=1, allow_inf_nan=False)] = Decimal(1)
+    fte: Fte = Decimal(1)
     status: PositionStatus
-    opened: date
-    target_start: date | None = None
+    opened: Date
+    target_start: Date | None = None
     hiring_manager: Id | None = None
     filled_by: Id | None = Field(default=None, description="Person id, once filled.")
-    reason: str | None = None
+    reason: Text | None = None
 
 
 class PositionsFile(Model):
@@ -149,7 +150,7 @@ class PrivatePerson(Model):
     performance_rating: Annotated[int, Field(ge=1, le=5)] | None = Field(
         default=None, json_schema_extra=tier(Tier.RESTRICTED)
     )
-    disciplinary: str | None = Field(default=None, json_schema_extra=tier(Tier.RESTRICTED))
+    disciplinary: Text | None = Field(default=None, json_schema_extra=tier(Tier.RESTRICTED))
     salary: Money | None = Field(default=None, json_schema_extra=tier(Tier.RESTRICTED))
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
 from pydantic import Field
 
-from itreport.models.base import RAG, Id, Markdown, Model, Money, Percent, Score
+from itreport.models.base import RAG, Date, Id, Label, Markdown, Model, Money, Percent, Score, Text
 
 
 class InvestmentClass(StrEnum):
@@ -33,8 +32,8 @@ class ProjectState(StrEnum):
 
 
 class DateRange(Model):
-    start: date | None = None
-    end: date | None = None
+    start: Date | None = None
+    end: Date | None = None
 
 
 class Schedule(Model):
@@ -55,19 +54,19 @@ class Budget(Model):
 
 class Assessment(Model):
     rag: RAG
-    comment: str | None = None
+    comment: Text | None = None
 
 
 class Recovery(Model):
     """What is being done to bring an amber or red project back on track."""
 
-    action: str
+    action: Text
     owner: Id
-    due: date
+    due: Date
 
 
 class StatusReport(Model):
-    date: date
+    date: Date
     author: Id | None = None
     summary: Markdown | None = None
     recovery: Recovery | None = Field(default=None, description="Recovery action when not green.")
@@ -80,10 +79,10 @@ class StatusReport(Model):
 
 class Milestone(Model):
     id: Id
-    name: str
-    baseline: date
-    forecast: date | None = None
-    actual: date | None = None
+    name: Label
+    baseline: Date
+    forecast: Date | None = None
+    actual: Date | None = None
     key: bool = False
 
 
@@ -101,16 +100,16 @@ class ItemState(StrEnum):
 
 class Risk(Model):
     id: Id
-    title: str
-    description: str | None = None
+    title: Label
+    description: Text | None = None
     probability: Score
     impact: Score
     response: RiskResponse = RiskResponse.REDUCE
-    mitigation: str | None = None
+    mitigation: Text | None = None
     owner: Id | None = None
-    due: date | None = None
+    due: Date | None = None
     state: ItemState = ItemState.OPEN
-    raised: date | None = None
+    raised: Date | None = None
 
 
 class Priority(StrEnum):
@@ -129,14 +128,14 @@ class IssueState(StrEnum):
 
 class Issue(Model):
     id: Id
-    title: str
+    title: Label
     priority: Priority = Priority.MEDIUM
-    raised: date | None = None
-    action: str | None = Field(default=None, description="The action taken or planned to resolve it.")
+    raised: Date | None = None
+    action: Text | None = Field(default=None, description="The action taken or planned to resolve it.")
     owner: Id | None = None
-    due: date | None = None
+    due: Date | None = None
     state: IssueState = IssueState.OPEN
-    resolved: date | None = None
+    resolved: Date | None = None
 
 
 class DecisionState(StrEnum):
@@ -148,13 +147,13 @@ class DecisionState(StrEnum):
 
 class Decision(Model):
     id: Id
-    title: str
+    title: Label
     context: Markdown | None = None
-    requested_of: str = Field(description="Who must decide, e.g. 'Executive committee'.")
-    needed_by: date | None = None
+    requested_of: Label = Field(description="Who must decide, e.g. 'Executive committee'.")
+    needed_by: Date | None = None
     state: DecisionState = DecisionState.PENDING
-    decided: date | None = None
-    outcome: str | None = None
+    decided: Date | None = None
+    outcome: Text | None = None
 
 
 class DependencyState(StrEnum):
@@ -166,36 +165,36 @@ class DependencyState(StrEnum):
 
 class Dependency(Model):
     project: Id | None = Field(default=None, description="Project id this one depends on.")
-    division: str | None = Field(default=None, description="Another division this one depends on.")
-    description: str
-    needed_by: date | None = None
+    division: Label | None = Field(default=None, description="Another division this one depends on.")
+    description: Text
+    needed_by: Date | None = None
     state: DependencyState = DependencyState.ON_TRACK
 
 
 class Benefit(Model):
     id: Id
-    description: str
+    description: Text
     financial: bool = True
     planned: Money | None = None
     realised: Money = Field(default=Decimal(0))
-    measure: str | None = None
-    due: date | None = None
+    measure: Label | None = None
+    due: Date | None = None
 
 
 class Project(Model):
     id: Id
-    name: str
+    name: Label
     summary: Markdown | None = None
-    sponsor: str = Field(description="The business sponsor (name and title).")
+    sponsor: Label = Field(description="The business sponsor (name and title).")
     owner: Id = Field(description="Person id of the accountable owner in the division.")
     manager: Id | None = Field(default=None, description="Person id of the delegated project manager.")
     business_units: list[Id] = Field(default=[], description="Business unit ids (division.yaml).")
-    business_users: list[str] = Field(default=[], description="Named key users or user groups.")
+    business_users: list[Label] = Field(default=[], description="Named key users or user groups.")
     objectives: list[Id] = Field(default=[], description="Objective ids (strategy.yaml).")
     investment_class: InvestmentClass
     phase: Phase
     state: ProjectState
-    specification: str | None = Field(default=None, description="Link or path to the specification.")
+    specification: Text | None = Field(default=None, description="Link or path to the specification.")
     schedule: Schedule
     percent_complete: Percent = Field(default=Decimal(0))
     budget: Budget

@@ -2,30 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
 from enum import StrEnum
 
 from pydantic import Field
 
-from itreport.models.base import Id, Markdown, Model
+from itreport.models.base import Date, Id, Label, Markdown, Measure, Model, Text
 
 
 class Kpi(Model):
-    name: str
-    unit: str | None = None
-    baseline: Decimal | None = None
-    target: Decimal
-    current: Decimal | None = None
-    due: date | None = None
+    name: Label
+    unit: Label | None = None
+    baseline: Measure | None = None
+    target: Measure
+    current: Measure | None = None
+    due: Date | None = None
     higher_is_better: bool = True
 
 
 class Objective(Model):
     id: Id
-    title: str
+    title: Label
     description: Markdown | None = None
-    horizon: str = Field(description="e.g. '2026' or '2026–2028'.")
+    horizon: Label = Field(description="e.g. '2026' or '2026–2028'.")
     owner: Id
     kpis: list[Kpi] = []
 
@@ -40,12 +38,12 @@ class CoordinationState(StrEnum):
 
 class Coordination(Model):
     id: Id
-    topic: str
-    counterpart: str = Field(description="The other division (and contact).")
+    topic: Label
+    counterpart: Label = Field(description="The other division (and contact).")
     owner: Id
-    next_date: date | None = None
+    next_date: Date | None = None
     state: CoordinationState = CoordinationState.OPEN
-    notes: str | None = None
+    notes: Text | None = None
 
 
 class ProblemState(StrEnum):
@@ -56,13 +54,13 @@ class ProblemState(StrEnum):
 
 class LoggedProblem(Model):
     id: Id
-    title: str
-    impact: str
-    action: str = Field(description="The action taken to solve it.")
+    title: Label
+    impact: Text
+    action: Text = Field(description="The action taken to solve it.")
     owner: Id
-    raised: date
+    raised: Date
     state: ProblemState = ProblemState.OPEN
-    resolved: date | None = None
+    resolved: Date | None = None
 
 
 class StrategyFile(Model):
@@ -72,9 +70,20 @@ class StrategyFile(Model):
 
 
 class Ask(Model):
-    title: str
+    title: Label
     detail: Markdown | None = None
-    decide_by: date | None = None
+    decide_by: Date | None = None
+    decision: Label | None = Field(
+        default=None,
+        description="The project decision this ask is about, as '<project id>/<decision id>'; "
+        "the briefing then lists that decision once, as this ask.",
+    )
+
+
+def split_ref(ref: str) -> tuple[str, str] | None:
+    """'erp-s4hana/d1-funding' → ('erp-s4hana', 'd1-funding'); None when it is not of that form."""
+    project, sep, decision = ref.partition("/")
+    return (project, decision) if sep and project and decision and "/" not in decision else None
 
 
 class NarrativeFile(Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from babel import Locale
@@ -55,16 +55,26 @@ class Formatter:
         return "–" if value is None else f"{self.signed(value / MILLION, places)}\u00a0M{self.currency}"
 
     def percent(self, value: Decimal | None, places: int = 1, signed: bool = False) -> str:
-        """`value` is already in percent (12.5 → '12.5%' or '12,5 %')."""
+        """`value` is already in percent (12.5 → '12.5%' or '12,5 %').
+
+        Cut toward zero, not rounded: the value is compared with thresholds of at most `places`
+        decimals, and 9.96 % printed as "10.0 %" beside an amber colour would contradict it. A
+        non-zero value never prints as zero: 0.04 % prints as "<0.1 %".
+        """
         if value is None:
             return "–"
-        q = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        exact = Decimal(value)
+        step = Decimal(1).scaleb(-places)
+        q = exact.quantize(step, rounding=ROUND_DOWN)
+        tiny = q == 0 and exact != 0
         text = format_percent(
-            abs(q) / 100 if signed else q / 100, format=self._percent_pattern(places), locale=self.locale
+            (step if tiny else abs(q)) / 100, format=self._percent_pattern(places), locale=self.locale
         )
+        if tiny:
+            text = "<" + text
         if signed:
-            text = ("+" if q > 0 else "−" if q < 0 else "±") + text
-        return text
+            return ("+" if exact > 0 else "−" if exact < 0 else "±") + text
+        return ("−" if exact < 0 else "") + text
 
     def _percent_pattern(self, places: int) -> str:
         """The locale's own percent pattern ("#,##0 %" in Swedish) with `places` decimals."""

@@ -16,12 +16,14 @@ from itreport.analyse.finance import Group
 from itreport.analyse.finance import total as sum_figures
 from itreport.analyse.money import ZERO, round_to_total
 from itreport.analyse.portfolio import DIMENSIONS, rag_counts
-from itreport.edition import Briefing
+from itreport.edition import Briefing, template_view
 from itreport.models.base import month_start
 from itreport.render.chartpages import in_parts, money_unit, part_title
-from itreport.render.env import make_env
+from itreport.render.env import make_env, theme_dirs
 from itreport.render.formatting import THOUSAND, Formatter
 from itreport.render.i18n import Translator
+from itreport.render.notes import note_text
+from itreport.render.sandbox import render_template
 
 FONT = "Source Sans 3, DejaVu Sans, sans-serif"
 
@@ -322,8 +324,9 @@ def render_html(
         "class_rows": class_rows,
         "class_total": class_total,
         "roles": view.roles,
+        "data_quality": [note_text(n, fmt, tr) for n in view.data_quality],
     }
-    return env.get_template("briefing.html").render(context)
+    return render_template(env, "briefing.html", template_view(context), theme_dirs(user_templates))
 
 
 def page_counter(template: str) -> Markup:
