@@ -175,7 +175,7 @@ def build_charts(view: Briefing, fmt: Formatter, tr: Translator) -> dict[str, An
             labels=chart_labels(tr, "timeline"),
             date_label=lambda d: fmt.month(f"{d.year:04d}-{d.month:02d}", "MMM"),
             date_text=fmt.date,
-            chart_id=f"milestones-{k + 1}",
+            chart_id="milestones" if len(parts) == 1 else f"milestones-{k + 1}",
             font_family=FONT,
         )
         for k, part in enumerate(parts)
@@ -206,7 +206,7 @@ def build_charts(view: Briefing, fmt: Formatter, tr: Translator) -> dict[str, An
             labels=labels,
             types=types,
             fmt=lambda v: fmt.number(v, 1),
-            chart_id=f"headcount-{k + 1}",
+            chart_id="headcount" if len(team_parts) == 1 else f"headcount-{k + 1}",
             font_family=FONT,
         )
         for k, part in enumerate(team_parts)
