@@ -31,6 +31,7 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/serve_latency.py
 
 clean:
 	rm -rf $(VENV) output

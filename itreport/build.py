@@ -23,6 +23,7 @@ from itreport.render.html import render_html
 from itreport.render.pdf import RenderError, html_to_pdf
 from itreport.render.sandbox import TemplateFailure
 from itreport.render.theme import DEFAULT_THEME
+from itreport.source.confine import folder_refusal
 from itreport.validate import Validation, validate_folder
 from itreport.write import atomic_write, sha256
 
@@ -78,6 +79,9 @@ def output_name(edition: Edition, period_month: str, as_of: str) -> str:
 def default_templates(content: Path) -> Path | None:
     """A project's own templates/ beside its content folder (unless it is the default theme)."""
     candidate = content.resolve().parent / "templates"
+    refused = folder_refusal(candidate, "templates folder")
+    if refused is not None:  # a checkout's templates/ linked elsewhere is not a theme to trust
+        raise TemplateProblem(f"{candidate}: {refused.reason}; {refused.hint}")
     return candidate if candidate.is_dir() and candidate.resolve() != DEFAULT_THEME else None
 
 

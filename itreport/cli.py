@@ -15,6 +15,7 @@ import click
 from itreport.problems import ProblemsFound
 from itreport.report import FORMATS
 from itreport.schema import stale_schemas, write_schemas
+from itreport.source.confine import folder_refusal
 from itreport.validate import Validation, validate_folder
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
@@ -102,13 +103,19 @@ def schema_cmd(content: Path, check: bool) -> None:
     """
     if not content.is_dir():
         raise click.UsageError(f"content folder '{content}' does not exist")
-    if check:
-        stale = stale_schemas(content)
-        for name in stale:
-            click.echo(f"{content / name}: out of date; run `itreport schema {content}`")
-        sys.exit(EXIT_DATA if stale else EXIT_OK)
-    for path, changed in write_schemas(content):
-        click.echo(f"{'wrote' if changed else 'unchanged'} {path}")
+    refused = folder_refusal(content, "content folder")
+    if refused is not None:
+        click.echo(f"{content}: error: {refused.reason}\n  hint: {refused.hint}", err=True)
+        sys.exit(EXIT_DATA)
+    files = stale_schemas(content) if check else write_schemas(content)
+    for f in files:
+        if f.status == "refused":
+            click.echo(f"{f.path}: error: {f.reason}; nothing was written there", err=True)
+        elif f.status == "stale":
+            click.echo(f"{f.path}: out of date; run `itreport schema {content}`")
+        else:
+            click.echo(f"{f.status} {f.path}")
+    sys.exit(EXIT_DATA if any(f.status in ("refused", "stale") for f in files) else EXIT_OK)
 
 
 @main.command("build")
@@ -409,3 +416,55 @@ def demo_cmd(directory: Path, scale: str, seed: int) -> None:
     except DemoError as exc:
         raise click.UsageError(str(exc)) from None
     click.echo(f"wrote {len(written)} content files into {directory}")
+
+
+@main.command("serve")
+@content_arg
+@click.option(
+    "--edition", "edition", metavar="ID", default=None, help="The edition to preview (default: the first)."
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    show_default=True,
+    help="Port on 127.0.0.1; 0 picks a free one.",
+)
+@click.option(
+    "--templates",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Folder of template overrides (default: templates/ beside CONTENT, if any).",
+)
+@private_option
+def serve_cmd(
+    content: Path, edition: str | None, port: int, templates: Path | None, private: Path | None
+) -> None:
+    """Preview an edition in the browser; it rebuilds on every save and the page reloads itself.
+
+    Serves on 127.0.0.1 only. Invalid data shows the located problems as the page, with the last
+    good preview one click away; "Print preview" shows the paged PDF layout. Ctrl-C stops it.
+
+    Example: itreport serve content --edition board --port 8000
+    """
+    import threading
+
+    from itreport.serve import start, stop
+    from itreport.serve.preview import PreviewOptions
+
+    if not content.is_dir():
+        raise click.UsageError(f"content folder '{content}' does not exist")
+    try:
+        server, watcher = start(
+            PreviewOptions(content, edition, templates, private), port, lambda m: click.echo(m, err=True)
+        )
+    except OSError as exc:
+        raise click.UsageError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}") from None
+    click.echo(f"serving {server.url} (Ctrl-C to stop)")
+    sys.stdout.flush()
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+    finally:
+        stop(server, watcher)

@@ -119,6 +119,15 @@ def load_content(source: ContentSource, private: ContentSource | None = None) ->
         if doc is not None:
             documents[doc.name] = doc
         kind = kind_of(rel)
+        if doc is None and any(p.rule == "file.refused" for p in file_problems):
+            # A refused file (or linked folder) leaves its kinds incomplete: references into
+            # them are not checked, so the refusal is not buried under "unknown" errors.
+            incomplete.update(
+                k
+                for k, (_m, pattern) in KINDS.items()
+                if fnmatch(rel, pattern) or pattern.startswith(rel + "/")
+            )
+            continue
         if kind is None:
             problems.append(
                 Problem(

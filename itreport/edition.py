@@ -24,6 +24,8 @@ from itreport.analyse.rag import Rag
 from itreport.analyse.risks import RiskRegister
 from itreport.analyse.strategy import StrategyFigures
 from itreport.analyse.summary import Status
+from itreport.citations import Cited
+from itreport.citing import cite
 from itreport.models.base import Tier
 from itreport.models.briefings import AUDIENCE_TIERS, TOTALS_ONLY, Audience, Depth, Edition, SectionChoice
 from itreport.models.division import Division, Thresholds
@@ -89,6 +91,32 @@ class PeopleView:
 
 
 @dataclass(frozen=True)
+class NarrativeView:
+    """The head of IT's words with cited figures resolved for this edition's audience."""
+
+    executive_summary: Cited
+    key_messages: tuple[Cited, ...]
+
+
+def narrative_view(narrative: NarrativeFile | None, a: Analysis, people: PeopleView) -> NarrativeView | None:
+    if narrative is None:
+        return None
+    return NarrativeView(
+        cite(narrative.executive_summary, a, people),
+        tuple(cite(m, a, people) for m in narrative.key_messages),
+    )
+
+
+def decisions_view(a: Analysis, people: PeopleView) -> tuple[DecisionRow, ...]:
+    """Asks and pending project decisions, each once, by date; the asks' figures cited."""
+    c = a.content
+    rows = decision_rows(c.narrative.asks if c.narrative else [], a.risks.decisions, c.division.as_of)
+    return tuple(
+        replace(r, title=cite(str(r.title), a, people), detail=cite(str(r.detail), a, people)) for r in rows
+    )
+
+
+@dataclass(frozen=True)
 class Section:
     id: str
     depth: str
@@ -106,7 +134,7 @@ class Briefing:
     sections: tuple[Section, ...]
     division: Division
     thresholds: Thresholds
-    narrative: NarrativeFile | None
+    narrative: NarrativeView | None
     status: Status
     finance: Finance | None
     portfolio: tuple[Health, ...]
@@ -287,6 +315,7 @@ def build_view(
     teams = {t.id: t.name for t in c.teams}
     live = [h for h in analysis.portfolio if h.live and h.computed in (Rag.RED, Rag.AMBER)]
     live.sort(key=lambda h: (-h.computed.severity, h.project.name))
+    people = people_view(analysis.people, c.people, teams, edition.audience)
     return Briefing(
         edition=edition,
         audience=edition.audience.value,
@@ -294,14 +323,14 @@ def build_view(
         sections=sections_of(edition, changes is not None),
         division=c.division,
         thresholds=c.division.thresholds,
-        narrative=c.narrative,
+        narrative=narrative_view(c.narrative, analysis, people),
         status=analysis.status,
         finance=analysis.finance,
         portfolio=analysis.portfolio,
         exceptions=tuple(live),
         milestones=analysis.milestones,
         risks=analysis.risks,
-        people=people_view(analysis.people, c.people, teams, edition.audience),
+        people=people,
         strategy=analysis.strategy,
         names={p.id: p.name for p in c.people},
         teams=teams,
@@ -315,9 +344,7 @@ def build_view(
         draft=draft,
         changes=visible_changes(changes, edition.audience),
         gaps=analysis.gaps,
-        decisions=decision_rows(
-            c.narrative.asks if c.narrative else [], analysis.risks.decisions, c.division.as_of
-        ),
+        decisions=decisions_view(analysis, people),
     )
 
 

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 import yaml
 
 from itreport.problems import Problem, Severity
+from itreport.source.confine import Refused, Root
 
 try:  # pragma: no cover - the C loader is present in PyYAML wheels; the fallback keeps it working anyway
     from yaml import CSafeLoader as _Loader
@@ -89,22 +90,21 @@ def _is_yaml(name: str) -> bool:
 
 @dataclass
 class FolderSource:
+    """Content in a folder: every read is confined to it (see `itreport.source.confine`)."""
+
     root: Path
     shown_as: str = ""
+    what: str = "content folder"
 
     @property
     def label(self) -> str:
         return self.shown_as or str(self.root)
 
     def files(self) -> list[str]:
-        out = []
-        for p in self.root.rglob("*"):
-            if p.is_file() and _is_yaml(p.name):
-                out.append(p.relative_to(self.root).as_posix())
-        return sorted(out)
+        return Root(self.root, self.what).files((".yaml", ".yml"))
 
     def read(self, rel: str) -> bytes:
-        return (self.root / rel).read_bytes()
+        return Root(self.root, self.what).read(rel)
 
     def display(self, rel: str) -> str:
         prefix = self.shown_as if self.shown_as else str(self.root)
@@ -123,6 +123,7 @@ class GitSource:
     rev: str
     subdir: str = "content"
     _blobs: dict[str, str] = field(default_factory=dict, init=False, repr=False)
+    _links: set[str] = field(default_factory=set, init=False, repr=False)
 
     @property
     def label(self) -> str:
@@ -145,17 +146,21 @@ class GitSource:
             if not entry:
                 continue
             meta, _, path = entry.decode("utf-8").partition("\t")
-            _mode, kind, sha = meta.split()
+            mode, kind, sha = meta.split()
             if kind != "blob" or not _is_yaml(path):
                 continue
             rel = path[len(prefix) + 1 :] if prefix else path
             self._blobs[rel] = sha
+            if mode == "120000":  # a symbolic link: its blob is the target's path, never read
+                self._links.add(rel)
             names.append(rel)
         return sorted(names)
 
     def read(self, rel: str) -> bytes:
         if not self._blobs:
             self.files()
+        if rel in self._links:
+            raise Refused(rel, "is a symbolic link in git", hint="commit the file itself, not a link to it")
         return self._git("cat-file", "blob", self._blobs[rel])
 
     def display(self, rel: str) -> str:
@@ -314,5 +319,15 @@ def read_all(source: ContentSource) -> Iterator[tuple[str, Document | None, list
     """Every YAML file of a source, parsed: (relative path, document or None, problems)."""
     for rel in source.files():
         name = source.display(rel)
-        doc, problems = parse(name, source.read(rel))
+        try:
+            raw = source.read(rel)
+        except Refused as exc:
+            yield rel, None, [refusal_problem(name, exc)]
+            continue
+        doc, problems = parse(name, raw)
         yield rel, doc, problems
+
+
+def refusal_problem(name: str, exc: Refused) -> Problem:
+    """A refused read as a located problem: the file's own name, never its target or content."""
+    return Problem(name, 0, 0, Severity.ERROR, exc.reason, hint=exc.hint, rule="file.refused")

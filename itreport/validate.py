@@ -8,8 +8,9 @@ from pathlib import Path
 from itreport.checks import run_checks
 from itreport.content import Content, load_content
 from itreport.gitrepo import tracked_files
-from itreport.load import ContentSource, FolderSource
+from itreport.load import ContentSource, FolderSource, refusal_problem
 from itreport.problems import Problem, sort_problems
+from itreport.source.confine import folder_refusal
 
 
 @dataclass
@@ -46,6 +47,9 @@ def validate(
 
 def validate_folder(content: Path, private: Path | None = None) -> Validation:
     """Validate a content folder as the user named it, with git's view of which files are tracked."""
+    refused = folder_refusal(content, "content folder")
+    if refused is not None:
+        return Validation(None, [refusal_problem(str(content), refused)], {})
     source = FolderSource(content, shown_as=str(content))
     tracked_paths = tracked_files(content)
     tracked = None
@@ -53,5 +57,7 @@ def validate_folder(content: Path, private: Path | None = None) -> Validation:
         tracked = {
             source.display(rel) for rel in source.files() if (content / rel).resolve() in tracked_paths
         }
-    private_source = FolderSource(private, shown_as=str(private)) if private is not None else None
+    private_source = (
+        FolderSource(private, shown_as=str(private), what="private folder") if private is not None else None
+    )
     return validate(source, private_source, tracked)

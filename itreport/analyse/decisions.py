@@ -11,14 +11,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from itreport.analyse.risks import DecisionView
+from itreport.citations import Cited
 from itreport.models.strategy import Ask
 
 
 @dataclass(frozen=True)
 class DecisionRow:
-    title: str
-    detail: str
-    """Markdown (the ask's detail), or ''."""
+    title: str | Cited
+    detail: str | Cited
+    """Markdown (the ask's detail), or ''. The edition turns both into `Cited` text."""
     requested_of: str
     project: str
     """The project's name, or '' for a division-wide ask."""

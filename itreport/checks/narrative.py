@@ -1,17 +1,23 @@
-"""narrative.yaml: asks that stand for a project decision must name one that exists, once."""
+"""narrative.yaml: cited figures must exist; asks that stand for a project decision must name
+one that exists, once."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from itreport.checks import Checker
+from itreport.citations import Arg, Citation, parse
+from itreport.models.base import Model
 from itreport.models.projects import DecisionState, Project
-from itreport.models.strategy import split_ref
-from itreport.problems import did_you_mean
+from itreport.models.strategy import NarrativeFile, split_ref
+from itreport.problems import Problem, Severity, did_you_mean
 
 
 def check(ctx: Checker) -> None:
     c = ctx.content
     if c.narrative is None:
         return
+    _citations(ctx, c.narrative)
     projects: dict[str, Project] = {}
     for p in c.projects:
         projects.setdefault(p.id, p)  # a duplicate id is reported by the reference rules
@@ -81,4 +87,89 @@ def check(ctx: Checker) -> None:
                 hint="give one date: remove decide_by here (the decision's date is used) "
                 "or correct one of them",
                 rule="narrative.date",
+            )
+
+
+def cited_texts(narrative: NarrativeFile) -> Iterator[tuple[Model, str | int, tuple[str | int, ...], str]]:
+    """(entity, key, sub-key, text) of every narrative field that may cite figures."""
+    yield narrative, "executive_summary", (), narrative.executive_summary
+    for i, message in enumerate(narrative.key_messages):
+        yield narrative, "key_messages", (i,), message
+    for ask in narrative.asks:
+        yield ask, "title", (), ask.title
+        if ask.detail:
+            yield ask, "detail", (), ask.detail
+
+
+def _offset(text: str, line: int, col: int) -> int:
+    lines = text.splitlines(keepends=True)
+    return sum(len(x) for x in lines[: max(line - 1, 0)]) + max(col - 1, 0)
+
+
+def _locate(text: str, start: int, raw: str, nth: int) -> tuple[int, int] | None:
+    """Line and column of the nth occurrence of `raw` at or after `start` in the file's text.
+
+    A citation has no characters that YAML escapes, so it stands in the source exactly as in the
+    value, whatever the scalar style (plain, quoted, literal or folded block).
+    """
+    at = start - 1
+    for _ in range(nth + 1):
+        found = text.find(raw, at + 1)
+        if found < 0:
+            return None
+        at = found
+    line = text.count("\n", 0, at) + 1
+    return line, at - (text.rfind("\n", 0, at) + 1) + 1
+
+
+def _arg_problem(ctx: Checker, cite: Citation) -> tuple[str, str]:
+    c = ctx.content
+    assert cite.spec is not None
+    if cite.spec.arg is Arg.PROJECT or cite.spec.arg is Arg.MILESTONE:
+        if "project" in c.incomplete:
+            return "", ""
+        pid, _, mid = cite.arg.partition("/")
+        projects = {p.id: p for p in reversed(c.projects)}
+        project = projects.get(pid)
+        if project is None:
+            return (
+                f"unknown project '{pid}'{did_you_mean(pid, projects)}",
+                "project ids are the 'id' in projects/*.yaml",
+            )
+        if cite.spec.arg is Arg.MILESTONE:
+            milestones = {m.id for m in project.milestones}
+            if mid not in milestones:
+                known = ", ".join(sorted(milestones)) or "none"
+                return (
+                    f"project '{pid}' has no milestone '{mid}'{did_you_mean(mid, milestones)}",
+                    f"its milestones: {known}",
+                )
+    elif cite.spec.arg is Arg.SAVING:
+        if "budget" in c.incomplete:
+            return "", ""
+        savings = {x.id for b in c.budgets for x in b.savings}
+        if cite.arg not in savings:
+            return (
+                f"unknown saving '{cite.arg}'{did_you_mean(cite.arg, savings)}",
+                "saving ids are in budget/*.yaml",
+            )
+    return "", ""
+
+
+def _citations(ctx: Checker, narrative: NarrativeFile) -> None:
+    """Every `{...}` in the narrative names a figure in the registry, located inside the string."""
+    for entity, key, sub, text in cited_texts(narrative):
+        file, pos = ctx.content.where(entity, key, *sub)
+        doc = ctx.content.documents.get(file)
+        seen: dict[str, int] = {}
+        for cite in parse(text):
+            nth = seen.get(cite.raw, 0)
+            seen[cite.raw] = nth + 1
+            message, hint = (cite.error, cite.hint) if cite.error else _arg_problem(ctx, cite)
+            if not message:
+                continue
+            where = _locate(doc.text, _offset(doc.text, pos.line, pos.col), cite.raw, nth) if doc else None
+            line, col = where or (pos.line, pos.col)
+            ctx.problems.append(
+                Problem(file, line, col, Severity.ERROR, message, hint, len(cite.raw), "narrative.citation")
             )

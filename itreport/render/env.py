@@ -15,15 +15,17 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined, TemplateNotFound
+from jinja2 import ChoiceLoader, PrefixLoader, StrictUndefined
 from jinja2.filters import FILTERS, make_attrgetter, sync_do_join
 from jinja2.nodes import EvalContext
 from jinja2.utils import pass_eval_context
 from markupsafe import Markup
 
 from itreport.controls import css_string_body
+from itreport.render.cited import resolve
 from itreport.render.formatting import Formatter
 from itreport.render.i18n import Translator
+from itreport.render.loader import ConfinedLoader, read_asset
 from itreport.render.markdown import render_markdown
 from itreport.render.sandbox import BudgetExceeded, Limits, Sandbox, default_limits
 from itreport.render.theme import DEFAULT_THEME as DEFAULT_THEME  # re-exported
@@ -64,14 +66,10 @@ def asset_reader(dirs: list[Path]) -> Callable[[str], str]:
     """`asset(name)`: a theme file (font, image) as a data: URI, so the HTML fetches nothing."""
 
     def asset(name: str) -> str:
-        for base in dirs:
-            path = (base / name).resolve()
-            if base in path.parents and path.is_file():
-                mime = mimetypes.guess_type(path.name)[0] or (
-                    "font/woff" if path.suffix == ".woff" else "application/octet-stream"
-                )
-                return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
-        raise TemplateNotFound(name)
+        data = read_asset(dirs, name)
+        fallback = "font/woff" if name.endswith(".woff") else "application/octet-stream"
+        mime = mimetypes.guess_type(name)[0] or fallback
+        return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
     return asset
 
@@ -139,9 +137,9 @@ def make_env(
     limits: Limits | None = None,
 ) -> Sandbox:
     dirs = theme_dirs(user_templates)
-    default = FileSystemLoader(str(DEFAULT_THEME))
+    default = ConfinedLoader(DEFAULT_THEME)
     loader = ChoiceLoader(
-        [PrefixLoader({"default": default}, delimiter=":"), *(FileSystemLoader(str(d)) for d in dirs)]
+        [PrefixLoader({"default": default}, delimiter=":"), *(ConfinedLoader(d) for d in dirs)]
     )
     env = Sandbox(
         limits or default_limits(),
@@ -157,8 +155,11 @@ def make_env(
     env.filters.update({name: FILTERS[name] for name in BUILTIN_FILTERS})
     env.filters.update(measured_filters(env))
     env.filters.update({name: _plain(f) for name, f in formatter.filters().items()})
-    env.filters["markdown"] = render_markdown
-    env.filters["inline_markdown"] = lambda text: render_markdown(text, inline=True)
+    env.filters["markdown"] = lambda text: render_markdown(resolve(text, formatter, translator))
+    env.filters["inline_markdown"] = lambda text: render_markdown(
+        resolve(text, formatter, translator), inline=True
+    )
+    env.filters["plain"] = lambda text: resolve(text, formatter, translator, markdown=False)
     env.filters["css_string"] = css_string
     env.filters["itreport_guard"] = guard
     env.register("_", translator_function(translator))

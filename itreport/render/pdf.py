@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import mimetypes
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +18,8 @@ from urllib.parse import unquote, urlparse
 
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from itreport.source.confine import Refused, Root
 
 # PDF/A-2a: archival (PDF/A-2) and accessible (tagged, level A). WeasyPrint supports it since the
 # "a" levels were added (Kozea/WeasyPrint#2574) and checks its PDF/A output with veraPDF in CI.
@@ -28,17 +31,32 @@ class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
 
     def __init__(self, roots: list[Path]) -> None:
         super().__init__(allowed_protocols={"data", "file"}, fail_on_errors=True)
-        self.roots = [r.resolve() for r in roots]
+        self.roots = [Root(r, "templates folder") for r in roots]
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         parsed = urlparse(url)
         if parsed.scheme == "file":
-            path = Path(unquote(parsed.path)).resolve()
-            if not any(root == path or root in path.parents for root in self.roots):
-                raise PermissionError(f"itreport does not read files outside the project: {path}")
-        elif parsed.scheme != "data":
+            return URLFetcherResponse(url, self._read(unquote(parsed.path)), _mime(parsed.path))
+        if parsed.scheme != "data":
             raise PermissionError(f"itreport does not fetch from the network: {url}")
         return super().fetch(url, headers)
+
+    def _read(self, path: str) -> bytes:
+        """A file named by the document, read through its theme folder's `Root` (links resolved)."""
+        lexical = os.path.normpath(path)
+        for root in self.roots:
+            if lexical.startswith(root.real.rstrip(os.sep) + os.sep):
+                rel = os.path.relpath(lexical, root.real).replace(os.sep, "/")
+                try:
+                    return root.read(rel)
+                except Refused as exc:
+                    raise PermissionError(f"{rel}: {exc.reason}") from None
+        raise PermissionError(f"itreport does not read files outside the project: {lexical}")
+
+
+def _mime(path: str) -> dict[str, str]:
+    mime = mimetypes.guess_type(path)[0]
+    return {"Content-Type": mime} if mime else {}
 
 
 class RenderError(Exception):

@@ -156,7 +156,7 @@ def create_division(target: Path, settings: Settings, *, git: bool = True) -> li
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(_fill(text, values, raw=not rel.endswith((".yaml", ".yml"))), encoding="utf-8")
         written.append(path)
-    written.extend(path for path, _changed in write_schemas(target / "content"))
+    written.extend(f.path for f in write_schemas(target / "content") if f.status != "refused")
     if git:
         _git_init(target)
     return written

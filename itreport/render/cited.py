@@ -1,0 +1,72 @@
+"""Cited figures formatted in the edition's locale, put back into the narrative's Markdown."""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+from decimal import Decimal
+
+from itreport.citations import Cited, Figure, Kind
+from itreport.render.formatting import MILLION, THOUSAND, Formatter
+from itreport.render.i18n import Translator
+
+
+def money(value: Decimal, fmt: Formatter) -> str:
+    """Money for prose with at least two significant digits: '108.6 MSEK', '0.45 MSEK', '45 kSEK'.
+
+    Never prints a non-zero amount as zero.
+    """
+    number = fmt.number
+    size = abs(value)
+    if size >= MILLION:
+        return f"{number(value / MILLION, 1)}\u00a0M{fmt.currency}"
+    if size >= 100 * THOUSAND:
+        return f"{number(value / MILLION, 2)}\u00a0M{fmt.currency}"
+    if size >= 10 * THOUSAND:
+        return f"{number(value / THOUSAND, 0)}\u00a0k{fmt.currency}"
+    if size >= THOUSAND:
+        return f"{number(value / THOUSAND, 1)}\u00a0k{fmt.currency}"
+    return f"{number(value, 0)}\u00a0{fmt.currency}"
+
+
+def figure_text(fig: Figure, fmt: Formatter, tr: Translator) -> str:
+    """The figure as a reader sees it; withheld counts as '<5', like the tables."""
+    v = fig.value
+    if v is None:
+        if fig.withheld_below is not None:
+            return tr("fewer_than", k=fig.withheld_below) if fig.kind == Kind.COUNT else tr("withheld")
+        return "–"
+    if isinstance(v, date):
+        return fmt.date(v, "long")
+    kind = Kind(fig.kind)
+    if kind is Kind.MONEY:
+        return money(Decimal(v), fmt)
+    if kind is Kind.PERCENT:
+        return fmt.percent(Decimal(v), 1 if Decimal(v) % 1 else 0)
+    if kind is Kind.SIGNED_PERCENT:
+        return fmt.percent(Decimal(v), 1, signed=True)
+    if kind is Kind.FTE:
+        return fmt.number(v, 1)
+    return fmt.number(v)
+
+
+def resolve(text: str | Cited | None, fmt: Formatter, tr: Translator, markdown: bool = True) -> str:
+    """The text with each figure written in. For Markdown the values are HTML-escaped (Markdown
+    keeps entities); plain text is left for the template's autoescaping.
+
+    Templates hold the frozen copies `itreport.plain` makes of `Cited` and `Figure` (same fields,
+    other classes), so this reads fields rather than testing classes.
+    """
+    if text is None:
+        return ""
+    if isinstance(text, str):
+        return text
+    parts: tuple[str | Figure, ...] = text.parts
+    return "".join(
+        p
+        if isinstance(p, str)
+        else html.escape(figure_text(p, fmt, tr), quote=False)
+        if markdown
+        else figure_text(p, fmt, tr)
+        for p in parts
+    )
