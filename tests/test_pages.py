@@ -1,8 +1,9 @@
 """Every page of every edition, in both languages, passes the page check (tests/pagecheck.py).
 
 The divisions are built once per session, each `itreport build` in its own process and two at a
-time (the machine has two cores): the example division, each test fixture and a larger division,
-each in its own locale and in the other one. A failure lists every broken page as
+time (the machine has two cores): the example division, each test fixture
+and the generated medium division (`itreport demo --scale medium`: 80 projects, 400 people),
+each in English and in Swedish. A failure lists every broken page as
 "division/locale/edition page N: kind: what, where".
 """
 
@@ -20,7 +21,6 @@ from pathlib import Path
 import pytest
 
 from tests.pagecheck import Finding, Limits, check_pdf, report
-from tests.scaled import scale_division
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -63,9 +63,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]:
     for name, source in _sources().items():
         for locale in LOCALES:
             jobs[f"{name}/{locale[:2]}"] = _with_locale(source, root / f"{name}-{locale}" / "content", locale)
-    large = scale_division(REPO / "content", root / "large-source", copies=6)
+    medium = root / "medium-source"
+    demo = [sys.executable, "-m", "itreport", "demo", str(medium), "--scale", "medium"]
+    subprocess.run(demo, check=True, capture_output=True, timeout=300)
     for locale in LOCALES:
-        jobs[f"large/{locale[:2]}"] = _with_locale(large, root / f"large-{locale}" / "content", locale)
+        jobs[f"medium/{locale[:2]}"] = _with_locale(medium, root / f"medium-{locale}" / "content", locale)
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = {
             label: pool.submit(_build, content, content.parent / "out") for label, content in jobs.items()
@@ -85,7 +87,7 @@ def _findings(pdfs: list[Path], label: str) -> Iterator[str]:
 
 
 @pytest.mark.parametrize("locale", [loc[:2] for loc in LOCALES])
-@pytest.mark.parametrize("division", [*_sources(), "large"])
+@pytest.mark.parametrize("division", [*_sources(), "medium"])
 def test_every_page_passes_the_page_check(built: dict[str, list[Path]], division: str, locale: str) -> None:
     label = f"{division}/{locale}"
     problems = list(_findings(built[label], label))
@@ -95,11 +97,11 @@ def test_every_page_passes_the_page_check(built: dict[str, list[Path]], division
 def test_every_edition_is_checked(built: dict[str, list[Path]]) -> None:
     """The example's four editions, and at least one per fixture, reach the check in both languages."""
     for label, pdfs in built.items():
-        assert len(pdfs) >= (4 if label.startswith(("example/", "large/")) else 1), label
+        assert len(pdfs) >= (4 if label.startswith(("example/", "medium/")) else 1), label
 
 
 def test_larger_division_spans_more_pages(built: dict[str, list[Path]]) -> None:
-    """The larger division is larger where layout breaks first: long tables over several pages."""
+    """The generated medium division (80 projects) is larger where layout breaks first."""
     import pypdfium2 as pdfium
 
     def pages(pdf: Path) -> int:
@@ -110,7 +112,7 @@ def test_larger_division_spans_more_pages(built: dict[str, list[Path]]) -> None:
             document.close()
 
     example = {p.stem: pages(p) for p in built["example/en"]}
-    large = {p.stem: pages(p) for p in built["large/en"]}
+    large = {p.stem: pages(p) for p in built["medium/en"]}
     assert example.keys() == large.keys()
     assert all(large[k] > example[k] for k in example), (example, large)
 
