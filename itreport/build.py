@@ -117,12 +117,6 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
     quality = _quality(validation)
     if baseline.warning:
         quality += (("baseline", Note("dq_baseline_unreadable", (("rev", baseline.rev or ""),))),)
-    if analysis.finance is not None:
-        quality += tuple(
-            ("budget.missing-actual", Note("dq_missing_actual", (("line", r.line.name), ("month", m))))
-            for r in analysis.finance.lines
-            for m in r.missing_actuals
-        )
     roots = [DEFAULT_THEME, *([templates.resolve()] if templates else [])]
     result = BuildResult(validation, commit=prov.commit, draft=prov.dirty, baseline=baseline.rev)
     if baseline.warning:

@@ -577,8 +577,12 @@ def cumulative_spend(
     chart_id: str | None = None,
     font_family: str = DEFAULT_FONT,
     show_title: bool = True,
+    stand_in: Decimal = Decimal(0),
 ) -> Chart:
     """Cumulative plan (dashed slate), actual (solid navy) and forecast (dotted violet) over the year.
+
+    `stand_in` is the forecast (or plan) put in place of actuals that are missing in year to date:
+    the forecast line starts that much above the last actual, so it ends at the full-year forecast.
 
     Inputs are monthly amounts, one per month ("YYYY-MM"), all four sequences the same length.
     Actual runs to the last month with a value (earlier `None`s count as zero). Forecast continues
@@ -606,7 +610,7 @@ def cumulative_spend(
         cum_actual.append(run)
     fc_points: list[tuple[int, Decimal]] = []
     if any(f is not None for f in forecast[last + 1 :]):
-        run = cum_actual[-1] if cum_actual else Decimal(0)
+        run = (cum_actual[-1] if cum_actual else Decimal(0)) + stand_in
         if last >= 0:
             fc_points.append((last, run))
         for j in range(last + 1, n):

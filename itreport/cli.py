@@ -268,6 +268,170 @@ def diff_cmd(content: Path, since: str | None, private: Path | None) -> None:
             console.print(f"  [{style}]{symbol}[/{style}] {escape(text)}")
 
 
+def _printable(text: str) -> str:
+    """Names and server replies shown on a terminal: control characters as visible escapes."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
+@main.command("distribute")
+@content_arg
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Folder holding the build (manifest.json); the outbox and log are written here.",
+)
+@click.option("--edition", "editions", multiple=True, metavar="ID", help="Only this edition (repeatable).")
+@click.option("--send", is_flag=True, help="Send the messages over SMTP (settings from ITREPORT_SMTP_*).")
+@click.option("--dry-run", is_flag=True, help="Only show who would get which copy; write and send nothing.")
+@click.option("--resend", is_flag=True, help="With --send: send copies that were sent before again.")
+@click.option("--allow-draft", is_flag=True, help="Distribute a build made from uncommitted changes (DRAFT).")
+@click.option(
+    "--passwords",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    envvar="ITREPORT_PASSWORDS",
+    default=None,
+    help="YAML file outside the repository: PDF passwords per edition or recipient (env ITREPORT_PASSWORDS).",
+)
+@private_option
+def distribute_cmd(
+    content: Path,
+    out: Path,
+    editions: tuple[str, ...],
+    send: bool,
+    dry_run: bool,
+    resend: bool,
+    allow_draft: bool,
+    passwords: Path | None,
+    private: Path | None,
+) -> None:
+    """Give each person in recipients.yaml a personal copy of the built PDFs.
+
+    Each copy carries the person's name and a copy id on every page; copies go into
+    OUT/outbox as one .eml per person (or are sent with --send) and every copy is logged in
+    OUT/distribution.jsonl. Exits 1 when the data has errors or a message could not be sent.
+
+    Example: itreport distribute content --out output --send
+    """
+    import os
+    from datetime import UTC, datetime
+
+    from itreport.publish import distribute as dist
+    from itreport.publish.passwords import PasswordError, load_passwords
+    from itreport.publish.smtp import SmtpConfigError, settings_from_env
+    from itreport.publish.watermark import StampError
+
+    if not content.is_dir():
+        raise click.UsageError(f"content folder '{content}' does not exist")
+    if dry_run and send:
+        raise click.UsageError("--dry-run and --send exclude each other")
+    if resend and not send:
+        raise click.UsageError("--resend only makes sense with --send")
+
+    def now() -> datetime:
+        return datetime.now(UTC)
+
+    try:
+        settings = settings_from_env(os.environ) if send else None
+        edition_ids = list(editions) or _edition_ids(content)
+        secrets = load_passwords(passwords, content, os.environ, edition_ids)
+        plan = dist.plan(dist.Options(content, out, editions, private, allow_draft), secrets)
+    except ProblemsFound as exc:
+        _emit(Validation(None, exc.problems, exc.sources), "text")
+        click.echo("distribute stopped: an edition whose data has errors cannot be distributed", err=True)
+        sys.exit(EXIT_DATA)
+    except (dist.Refused, PasswordError, SmtpConfigError) as exc:
+        raise click.UsageError(str(exc)) from None
+    if plan.draft:
+        click.echo("warning: distributing a DRAFT build (--allow-draft)", err=True)
+    for m in plan.messages:
+        person = f"{_printable(m.recipient.name)} <{_printable(m.recipient.email)}>"
+        what = ", ".join(
+            f"{c.built.edition} (copy {c.copy_id}{', encrypted' if c.password else ''})" for c in m.copies
+        )
+        click.echo(f"{'would send' if dry_run else 'to'} {person}: {what}")
+    if dry_run:
+        click.echo(f"dry run: {sum(len(m.copies) for m in plan.messages)} copies, nothing written or sent")
+        return
+    try:
+        made = dist.write_outbox(plan, now)
+    except StampError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_DATA)
+    click.echo(f"wrote {len(made)} messages to {out / dist.OUTBOX}, logged in {out / 'distribution.jsonl'}")
+    deliveries = dist.deliver(plan, made, settings, resend=resend, now=now) if settings else None
+    dist.record_in_manifest(plan, made, deliveries)
+    if deliveries is None:
+        return
+    for d in deliveries:
+        who = f"{_printable(d.made.planned.recipient.name)} <{_printable(d.made.planned.recipient.email)}>"
+        click.echo(f"{d.status.replace('failed', 'NOT SENT')}: {who}: {_printable(d.detail)}")
+    failed = [d for d in deliveries if d.status == "failed"]
+    counts = {s: sum(d.status == s for d in deliveries) for s in ("sent", "skipped", "failed")}
+    click.echo(f"{counts['sent']} sent, {counts['skipped']} already sent, {counts['failed']} not sent")
+    if failed:
+        sys.exit(EXIT_DATA)
+
+
+def _edition_ids(content: Path) -> list[str]:
+    """Edition ids for the ITREPORT_PASSWORD_<EDITION> variables (invalid data is reported later)."""
+    from itreport.content import load_content
+    from itreport.load import FolderSource
+
+    loaded = load_content(FolderSource(content, shown_as=str(content))).content
+    return [e.id for e in loaded.editions] if loaded and loaded.editions else ["briefing"]
+
+
+@main.command("trace")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Folder holding distribution.jsonl.",
+)
+def trace_cmd(file: Path, out: Path) -> None:
+    """Say whom a personal copy of a briefing was given to.
+
+    Looks the file up in OUT/distribution.jsonl by its digest, then by the copy id in its
+    metadata or printed on its pages (an encrypted copy asks for its password). Exits 1 when
+    the copy is not in the log.
+
+    Example: itreport trace leaked.pdf --out output
+    """
+    from itreport.publish.distribute import trace
+    from itreport.publish.watermark import StampError, copy_ids_in, is_encrypted
+    from itreport.write import sha256
+
+    data = file.read_bytes()
+    entries, how = trace(out, [], sha256(data))
+    if not entries:
+        password = click.prompt("password", hide_input=True, err=True) if is_encrypted(data) else None
+        try:
+            candidates, where = copy_ids_in(data, password)
+        except StampError as exc:
+            click.echo(f"{file}: {exc}", err=True)
+            sys.exit(EXIT_DATA)
+        entries, how = trace(out, candidates, "")
+        how = f"copy id in the {where}" if entries else how
+        if not entries:
+            shown = ", ".join(candidates) or "no copy id"
+            click.echo(f"{file}: {shown}; not in {out / 'distribution.jsonl'}", err=True)
+            sys.exit(EXIT_DATA)
+    first = entries[0]
+    click.echo(
+        f"{file}: copy {first.copy_id} of edition '{first.edition}' (as of {first.as_of}, "
+        f"commit {(first.commit or 'none')[:12]}{', DRAFT' if first.draft else ''}), found by {how}"
+    )
+    click.echo(f"given to: {_printable(first.name)} <{_printable(first.email)}> ({first.recipient})")
+    for e in entries:
+        click.echo(f"  {e.event} {e.time}")
+
+
 def _interactive() -> bool:
     return sys.stdin.isatty()
 

@@ -39,6 +39,7 @@ from itreport.models.people import (
     Position as OpenPosition,
 )
 from itreport.models.projects import Project
+from itreport.models.recipients import RecipientsFile
 from itreport.models.strategy import NarrativeFile, StrategyFile
 from itreport.problems import Note, Problem, Severity, did_you_mean
 
@@ -69,6 +70,7 @@ class Content:
     strategy: StrategyFile = field(default_factory=StrategyFile)
     narrative: NarrativeFile | None = None
     editions: list[Edition] = field(default_factory=list)
+    recipients: RecipientsFile | None = None
     documents: dict[str, Document] = field(default_factory=dict)
     label: str = ""
     incomplete: set[str] = field(default_factory=set)
@@ -189,6 +191,8 @@ def load_content(source: ContentSource, private: ContentSource | None = None) ->
         content.narrative = narrative
     for briefings in _typed(by_kind["briefings"], BriefingsFile):
         content.editions.extend(briefings.editions)
+    for recipients in _typed(by_kind["recipients"], RecipientsFile):
+        content.recipients = recipients
     return LoadResult(content, problems, documents)
 
 

@@ -111,17 +111,18 @@ def test_minimal_line_figures(fin: Finance) -> None:
     assert alpha.line.id == "alpha-capex"
     assert alpha.figures == Figures(
         plan_ytd=D("1000000.00"),  # 505 000.50 (Jan) + 494 999.50 (Jun)
-        actual_ytd=D("400000"),  # Jan only; Jun has no actual → 0
+        actual_ytd=D("400000"),  # Jan 400 000 + Jun 0 (booked: nothing spent)
         plan_fy=D("1000000.00"),  # nothing planned after October
         forecast_fy=D("400000"),  # 400 000 + Nov 0 + Dec 0 (no forecast, no plan)
+        missing=0,
     )
     assert alpha.figures.variance_ytd == D("-600000.00")  # 400 000 − 1 000 000.00
     assert alpha.figures.variance_ytd_pct == D("-60.0")  # −600 000 / 1 000 000
-    assert alpha.missing_actuals == ("2026-06",)  # Jan booked; Feb–May, Jul–Oct have no plan
+    assert alpha.missing_actuals == ()  # Jan and Jun booked; Feb–May, Jul–Oct have no plan
 
 
 def test_minimal_missing_actual_is_warned(fin: Finance) -> None:
-    assert fin.warnings == ("budget line 'alpha-capex' has no actual for 2026-06 (counted as 0)",)
+    assert fin.missing == ()  # June's actual is booked as 0: nothing spent, nothing missing
 
 
 def test_minimal_total(fin: Finance) -> None:
@@ -161,7 +162,7 @@ def test_minimal_monthly_series(fin: Finance) -> None:
     assert sum(m.plan) == D("13000000.00")  # equals plan_fy
     assert m.actual == (
         D("1400000"),  # 1 000 000 + 400 000
-        *[D("1000000")] * 8,  # Feb–Sep (alpha's missing June counted 0)
+        *[D("1000000")] * 8,  # Feb–Sep (alpha's June booked as 0)
         D("1100000"),  # October
         None,  # November: after as-of
         None,  # December
@@ -267,9 +268,10 @@ def test_april_fiscal_year_lines() -> None:
     assert l1.variance_fy_pct == D(23) * 100 / D(120)  # (143 − 120) / 120 = 19.166…
     assert l2 == Figures(
         plan_ytd=D("500"),  # May 300 + Jun 0 + Jan 200
-        actual_ytd=D("310"),  # May only; January missing → 0
+        actual_ytd=D("310"),  # May only: what is booked (January is missing)
         plan_fy=D("600"),  # 300 + 0 + 200 + 100
-        forecast_fy=D("410"),  # 310 + Feb 0 + Mar plan 100
+        forecast_fy=D("610"),  # 310 + January's plan 200 in place of its missing actual + Mar plan 100
+        missing=1,  # January 2027
     )
     assert l3 == Figures(
         plan_ytd=D("50"),  # April
@@ -281,10 +283,11 @@ def test_april_fiscal_year_lines() -> None:
         plan_ytd=D("650"),  # 100 + 500 + 50
         actual_ytd=D("473"),  # 108 + 310 + 55
         plan_fy=D("770"),  # 120 + 600 + 50
-        forecast_fy=D("628"),  # 143 + 410 + 75
+        forecast_fy=D("828"),  # 143 + 610 + 75
+        missing=1,
     )
-    # only l2 January: June has plan 0, so no warning for it
-    assert fin.warnings == ("budget line 'l2' has no actual for 2027-01 (counted as 0)",)
+    # only l2 January: June has plan 0, so no actual is expected
+    assert [(r.line.id, r.missing_actuals) for r in fin.missing] == [("l2", ("2027-01",))]
 
 
 def test_april_fiscal_year_groups() -> None:
@@ -295,7 +298,8 @@ def test_april_fiscal_year_groups() -> None:
     # enum order: personnel, …, licences, …, hardware
     assert [g.key for g in fin.by_category] == ["personnel", "licences", "hardware"]
     capex, opex = fin.by_nature
-    assert (capex.key, capex.figures.plan_fy, capex.figures.forecast_fy) == ("capex", D("600"), D("410"))
+    assert (capex.key, capex.figures.plan_fy, capex.figures.forecast_fy) == ("capex", D("600"), D("610"))
+    assert (capex.figures.incomplete, opex.figures.incomplete) == (True, False)
     assert (opex.key, opex.figures.plan_fy, opex.figures.forecast_fy) == ("opex", D("170"), D("218"))
     # opex plan 120 + 50 = 170, forecast 143 + 75 = 218
 
@@ -339,9 +343,9 @@ def test_given_past_budget_is_all_ytd() -> None:
     assert fin is not None
     assert fin.fiscal_year == 2025
     assert len(fin.ytd_months) == 12  # 2025-04 .. 2026-03 all before January 2027
-    assert fin.total == Figures(D("1000"), D("1000"), D("1000"), D("1000"))
-    # plan 999 + 1; actual 1000; nothing after as-of, so forecast = actual
-    assert fin.warnings == ("budget line 'old' has no actual for 2026-03 (counted as 0)",)
+    assert fin.total == Figures(D("1000"), D("1000"), D("1000"), D("1001"), missing=1)
+    # plan 999 + 1; actual 1000; March 2026 has no actual, so its plan 1 stands in the forecast
+    assert [(r.line.id, r.missing_actuals) for r in fin.missing] == [("old", ("2026-03",))]
 
 
 def test_no_budget_for_the_fiscal_year() -> None:
@@ -359,7 +363,8 @@ def test_zero_plan_gives_no_percentages() -> None:
     assert fin.total.variance_ytd == D("5")
     assert fin.total.variance_ytd_pct is None  # plan 0
     assert fin.total.variance_fy_pct is None
-    assert fin.warnings == ()  # plan 0 → no actual expected
+    assert fin.missing == ()  # plan 0 → no actual expected
+    assert not fin.total.incomplete
     assert fin.savings_pct is None  # no savings: target 0
 
 
@@ -576,3 +581,13 @@ def test_april_year_whose_period_ended_before_the_year_turned() -> None:
 
 def april_months(year: int) -> list[tuple[int, int]]:
     return [(year, m) for m in range(4, 13)] + [(year + 1, m) for m in range(1, 4)]
+
+
+def test_missing_actual_stands_in_for_the_chart_so_it_ends_at_the_forecast() -> None:
+    fin = analyse_finance(april_content())
+    assert fin is not None
+    m = fin.monthly
+    assert m.stand_in == D("200")  # l2's January plan, in place of its missing actual
+    booked = sum((a for a in m.actual if a is not None), D(0))
+    later = sum((f for f in m.forecast if f is not None), D(0))
+    assert booked + m.stand_in + later == fin.total.forecast_fy  # 473 + 200 + 155 = 828

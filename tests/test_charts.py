@@ -598,3 +598,14 @@ def test_chart_text_prints_at_six_points_or_more_at_the_text_width(kind: str) ->
     assert min(sizes) * TEXT_WIDTH_PT / charts.WIDTH >= charts.MIN_PRINT_SIZE_PT
     # 6 pt / 10 units x 640 units = 384 pt = 135.5 mm: narrower than that, the smallest text is too small.
     assert round(charts.MIN_PRINT_WIDTH_MM, 1) == 135.5
+
+
+def test_cumulative_forecast_starts_above_the_actual_by_the_stand_in() -> None:
+    # Three months; January booked 10, February's actual missing (plan 20 stands in), March plan 30.
+    months = ["2026-01", "2026-02", "2026-03"]
+    plan = [D(10), D(20), D(30)]
+    chart = charts.cumulative_spend(
+        months, plan, [D(10), D(0), None], [None, None, D(30)], stand_in=D(20), fmt=lambda v: f"{v}"
+    )
+    # the forecast ends at 10 booked + 20 standing in + 30 later = 60, the full-year forecast
+    assert "Full-year forecast 60 against plan 60." in chart.alt

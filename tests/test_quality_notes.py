@@ -66,7 +66,8 @@ def test_warnings_without_wording_are_counted_not_dropped() -> None:
 def test_note_values_are_formatted_in_the_locale() -> None:
     note = Note("dq_missing_actual", (("line", "Cloud"), ("month", "2026-06")))
     assert note_text(note, Formatter("sv_SE", "SEK"), Translator("sv_SE")) == (
-        "Budgetraden Cloud saknar utfall för juni 2026; det räknas som noll."
+        "Budgetraden Cloud saknar utfall för juni 2026; berörda summor markeras som ofullständiga (*) "
+        "och prognosen räknar med månadens prognos eller plan."
     )
     note = Note("dq_review_overdue", (("person", "Bo Ek"), ("date", date(2026, 6, 10))))
     assert note_text(note, Formatter("en_GB", "SEK"), Translator("en_GB")) == (

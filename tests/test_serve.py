@@ -33,7 +33,7 @@ def fetch_from(port: int) -> Fetch:
 
 
 @contextmanager
-def serving(content: Path) -> Iterator[tuple[Fetch, subprocess.Popen[str]]]:
+def serving(content: Path) -> Iterator[tuple[Fetch, subprocess.Popen[str], str]]:
     env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "itreport", "serve", "content", "--port", "0"],
@@ -48,7 +48,7 @@ def serving(content: Path) -> Iterator[tuple[Fetch, subprocess.Popen[str]]]:
     match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
     assert match, line + (proc.stderr.read() if proc.stderr and proc.poll() is not None else "")
     try:
-        yield fetch_from(int(match.group(1))), proc
+        yield fetch_from(int(match.group(1))), proc, match.group(0)
     finally:
         proc.terminate()
         proc.communicate(timeout=10)  # also closes the pipes
@@ -56,8 +56,8 @@ def serving(content: Path) -> Iterator[tuple[Fetch, subprocess.Popen[str]]]:
 
 @pytest.fixture
 def server(content: Path) -> Iterator[tuple[Fetch, subprocess.Popen[str]]]:
-    with serving(content) as started:
-        yield started
+    with serving(content) as (fetch, proc, _url):
+        yield fetch, proc
 
 
 def wait_for(fetch: Fetch, text: str, path: str = "/", seconds: float = 60) -> str:
@@ -108,7 +108,7 @@ def test_template_error_is_a_page_not_a_crash(content: Path) -> None:
     overrides = content.parent / "templates"
     overrides.mkdir()
     (overrides / "briefing.html").write_text("{% extends 'default:briefing.html' %}", encoding="utf-8")
-    with serving(content) as (fetch, proc):
+    with serving(content) as (fetch, proc, _url):
         wait_for(fetch, "Test IT")
         (overrides / "briefing.html").write_text(
             "{% extends 'default:base.html' %}{% block body %}{{ nope( }}{% endblock %}", encoding="utf-8"

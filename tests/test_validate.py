@@ -210,6 +210,14 @@ CASES = [
         [("projects/alpha.yaml", "manager: bo.ek\n", "")],
         ["content/projects/alpha.yaml:4:8: warning: project 'alpha' has no project manager"],
     ),
+    Case(
+        "missing-actual",
+        [("budget/2026.yaml", "actual: {2026-01: 400000, 2026-06: 0}", "actual: {2026-01: 400000}")],
+        [
+            "content/budget/2026.yaml:21:32: warning: budget line 'alpha-capex' has no actual for "
+            "2026-06, a month of the year to date (to 2026-10); the briefing marks its totals incomplete"
+        ],
+    ),
 ]
 
 
@@ -331,3 +339,22 @@ def test_unknown_file_is_a_warning(content: Path) -> None:
 def test_bad_usage_exits_2(content: Path) -> None:
     assert CliRunner().invoke(main, ["validate", "nowhere"]).exit_code == 2
     assert CliRunner().invoke(main, ["validate", "content", "--format", "xml"]).exit_code == 2
+
+
+def test_missing_actual_is_an_error_with_strict_and_marked_in_the_briefing(content: Path) -> None:
+    replace_in(
+        content, "budget/2026.yaml", "actual: {2026-01: 400000, 2026-06: 0}", "actual: {2026-01: 400000}"
+    )
+    strict = CliRunner().invoke(main, ["build", "content", "--out", "out", "--strict"])
+    assert strict.exit_code == 1
+    assert "has no actual for 2026-06" in strict.output
+    assert not Path("out").exists()
+    result = CliRunner().invoke(main, ["build", "content", "--out", "out", "--format", "html"])
+    assert result.exit_code == 0, result.output
+    html = Path("out/briefing-2026-10.html").read_text()
+    # forecast 12,300,000 + 400,000 booked + June's plan 494,999.50 = 13,194,999.50, not 12.7 MSEK
+    assert "13.2\u00a0MSEK*" in html
+    assert "Incomplete: no actual booked for Alpha build (Jun 2026)" in html
+    assert html.count('<sup class="incomplete"') >= 3  # actual, YTD variance and forecast cells
+    # and the appendix says so in a sentence, once (the check's note; the build adds no second one)
+    assert html.count("Budget line Alpha build has no actual for June 2026") == 1

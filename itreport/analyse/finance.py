@@ -7,6 +7,9 @@ Definitions (printed in every briefing's appendix):
 - Full-year forecast = actuals for YTD months + forecast for later months (plan where a later
   month has no forecast).
 - Variance = forecast (or actual) − plan; positive means overspend.
+- A year-to-date month with a plan but no actual is missing, not zero: the actual year to date
+  is what is booked and is marked incomplete; the full-year forecast uses the month's forecast
+  (or plan) in its place, so missing data does not pull the forecast down.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from itreport.analyse.money import ZERO, pct
+from itreport.checks.actuals import missing_months
 from itreport.content import Content
 from itreport.models.base import fiscal_months, fiscal_year_of, month_of
 from itreport.models.budget import BudgetFile, BudgetLine, Category, Revenue, Saving
@@ -30,6 +34,12 @@ class Figures:
     actual_ytd: Decimal = ZERO
     plan_fy: Decimal = ZERO
     forecast_fy: Decimal = ZERO
+    missing: int = 0
+    """Year-to-date months without an actual, over the lines summed here (0: complete)."""
+
+    @property
+    def incomplete(self) -> bool:
+        return self.missing > 0
 
     @property
     def variance_ytd(self) -> Decimal:
@@ -53,6 +63,7 @@ class Figures:
             self.actual_ytd + other.actual_ytd,
             self.plan_fy + other.plan_fy,
             self.forecast_fy + other.forecast_fy,
+            self.missing + other.missing,
         )
 
 
@@ -84,6 +95,8 @@ class MonthlySeries:
     plan: tuple[Decimal, ...]
     actual: tuple[Decimal | None, ...]
     forecast: tuple[Decimal | None, ...]
+    stand_in: Decimal = ZERO
+    """Forecast (or plan) in place of missing year-to-date actuals: part of the forecast, not actual."""
 
 
 @dataclass(frozen=True)
@@ -127,20 +140,28 @@ class Finance:
     savings_target: Decimal
     savings_realised: Decimal
     projects: tuple[ProjectCost, ...]
-    warnings: tuple[str, ...] = field(default=())
+    missing: tuple[LineResult, ...] = field(default=())
+    """Lines with year-to-date months without an actual (validation warns about each)."""
 
     @property
     def savings_pct(self) -> Decimal | None:
         return pct(self.savings_realised, self.savings_target)
 
 
+def _expected(line: BudgetLine, month: str) -> Decimal:
+    """What a month without an actual is expected to cost: its forecast, else its plan."""
+    return line.forecast.get(month, line.plan.get(month, ZERO))
+
+
 def line_figures(line: BudgetLine, months: list[str], ytd: set[str]) -> LineResult:
     plan_ytd = sum((line.plan.get(m, ZERO) for m in months if m in ytd), ZERO)
     actual_ytd = sum((line.actual.get(m, ZERO) for m in months if m in ytd), ZERO)
     plan_fy = sum((line.plan.get(m, ZERO) for m in months), ZERO)
-    rest = sum((line.forecast.get(m, line.plan.get(m, ZERO)) for m in months if m not in ytd), ZERO)
-    missing = tuple(m for m in months if m in ytd and m not in line.actual and line.plan.get(m, ZERO) != 0)
-    return LineResult(line, Figures(plan_ytd, actual_ytd, plan_fy, actual_ytd + rest), missing)
+    missing = tuple(missing_months(line, [m for m in months if m in ytd]))
+    stand_in = sum((_expected(line, m) for m in missing), ZERO)
+    rest = sum((_expected(line, m) for m in months if m not in ytd), ZERO)
+    figures = Figures(plan_ytd, actual_ytd, plan_fy, actual_ytd + stand_in + rest, len(missing))
+    return LineResult(line, figures, missing)
 
 
 def _group(
@@ -188,11 +209,6 @@ def analyse_finance(content: Content, budget: BudgetFile | None = None) -> Finan
     ytd = [m for m in months if m <= period_month]
     ytd_set = set(ytd)
     lines = tuple(line_figures(line, months, ytd_set) for line in budget.lines)
-    warnings = tuple(
-        f"budget line '{r.line.id}' has no actual for {', '.join(r.missing_actuals)} (counted as 0)"
-        for r in lines
-        if r.missing_actuals
-    )
     categories = [c.value for c in Category]
     centre_order = [cc.id for cc in div.cost_centres]
 
@@ -229,12 +245,18 @@ def analyse_finance(content: Content, budget: BudgetFile | None = None) -> Finan
         by_category=_group(lines, lambda ln: ln.category.value, categories),
         by_cost_centre=_group(lines, lambda ln: ln.cost_centre, centre_order),
         by_nature=_group(lines, lambda ln: ln.nature.value, ["capex", "opex"]),
-        monthly=MonthlySeries(tuple(months), monthly_plan, monthly_actual, monthly_forecast),
+        monthly=MonthlySeries(
+            tuple(months),
+            monthly_plan,
+            monthly_actual,
+            monthly_forecast,
+            sum((_expected(r.line, m) for r in lines for m in r.missing_actuals), ZERO),
+        ),
         revenue=revenue,
         revenue_by_unit=tuple((k, v[0], v[1]) for k, v in sorted(units.items())),
         savings=savings,
         savings_target=sum((s.target for s in savings), ZERO),
         savings_realised=sum((s.realised for s in savings), ZERO),
         projects=project_costs(content.projects),
-        warnings=warnings,
+        missing=tuple(r for r in lines if r.missing_actuals),
     )

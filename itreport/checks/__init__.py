@@ -60,6 +60,7 @@ class Checker:
 
 def run_checks(content: Content) -> list[Problem]:
     from itreport.checks import (
+        actuals,
         bounds,
         consistency,
         freshness,
@@ -67,6 +68,7 @@ def run_checks(content: Content) -> list[Problem]:
         narrative,
         plausibility,
         privacy,
+        recipients,
         references,
     )
 
@@ -76,7 +78,9 @@ def run_checks(content: Content) -> list[Problem]:
         hierarchy.check,
         consistency.check,
         freshness.check,
+        actuals.check,
         narrative.check,
+        recipients.check,
         bounds.check,
         plausibility.check,
     ]

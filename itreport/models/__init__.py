@@ -8,6 +8,7 @@ from itreport.models.budget import BudgetFile
 from itreport.models.division import Division
 from itreport.models.people import PeopleFile, PositionsFile, RolesFile, TeamsFile, TrainingFile
 from itreport.models.projects import Project
+from itreport.models.recipients import RecipientsFile
 from itreport.models.strategy import NarrativeFile, StrategyFile
 
 # Kind name → (root model, how the file is found relative to the content folder).
@@ -23,6 +24,7 @@ KINDS: dict[str, tuple[type[Model], str]] = {
     "strategy": (StrategyFile, "strategy.yaml"),
     "narrative": (NarrativeFile, "narrative.yaml"),
     "briefings": (BriefingsFile, "briefings.yaml"),
+    "recipients": (RecipientsFile, "recipients.yaml"),
 }
 
 __all__ = ["KINDS", "Model"]

@@ -39,6 +39,8 @@ class MoneyRow:
     forecast_fy: Decimal
     variance_pct: Decimal | None
     trend: Any = None
+    incomplete: bool = False
+    """Some year-to-date actual behind this row is missing (marked, explained in a note)."""
 
     @property
     def variance_ytd(self) -> Decimal:
@@ -70,6 +72,7 @@ def money_table(
             cols["forecast_fy"][i],
             g.figures.variance_fy_pct,
             (trends or {}).get(g.key),
+            g.figures.incomplete,
         )
         for i, g in enumerate(groups)
     ]
@@ -82,6 +85,7 @@ def money_table(
         sum(cols["forecast_fy"], ZERO),
         exact.variance_fy_pct,
         total_trend,
+        exact.incomplete,
     )
     return rows, total
 
@@ -133,6 +137,7 @@ def build_charts(view: Briefing, fmt: Formatter, tr: Translator) -> dict[str, An
             month_name=lambda m: fmt.month(m, "LLLL yyyy"),
             chart_id="cumulative",
             font_family=FONT,
+            stand_in=f.monthly.stand_in,
         )
         variances = [(tr("cat_" + g.key), g.figures.variance_fy) for g in f.by_category]
         out["variance"] = charts.variance_by_category(
@@ -324,9 +329,19 @@ def render_html(
         "class_rows": class_rows,
         "class_total": class_total,
         "roles": view.roles,
+        "incomplete_items": incomplete_items(view, fmt),
         "data_quality": [note_text(n, fmt, tr) for n in view.data_quality],
     }
     return render_template(env, "briefing.html", template_view(context), theme_dirs(user_templates))
+
+
+def incomplete_items(view: Briefing, fmt: Formatter) -> str:
+    """'Alpha build (Jun 2026); Cloud (Feb 2026, Mar 2026)': lines and months without an actual."""
+    if view.finance is None:
+        return ""
+    return "; ".join(
+        f"{r.line.name} ({', '.join(fmt.month(m) for m in r.missing_actuals)})" for r in view.finance.missing
+    )
 
 
 def page_counter(template: str) -> Markup:

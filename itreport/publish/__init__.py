@@ -1,0 +1,1 @@
+"""The last stage: turning a finished build into what leaves the building (copies, mail, records)."""
