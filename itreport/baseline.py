@@ -7,6 +7,7 @@ warning and no comparison; an unknown `--since` revision is a usage error.
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,9 +83,16 @@ def load_baseline(content: Path, since: str | None) -> Baseline:
 
 
 def changes_since(baseline: Baseline, current: Analysis) -> Changes | None:
+    """Changes from the baseline to now; colours are also re-judged with the baseline's thresholds
+    when those moved, so a colour changed only by a threshold says so."""
     if baseline.analysis is None or baseline.rev is None:
         return None
-    return compare(baseline.analysis, current, baseline.rev)
+    old_rules = baseline.analysis.content.division.thresholds
+    now_old_rules = None
+    if old_rules != current.content.division.thresholds:
+        division = current.content.division.model_copy(update={"thresholds": old_rules})
+        now_old_rules = analyse(dataclasses.replace(current.content, division=division))
+    return compare(baseline.analysis, current, baseline.rev, now_old_rules)
 
 
 def tag_name(as_of: str) -> str:

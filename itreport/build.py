@@ -51,6 +51,7 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     commit: str | None = None
     draft: bool = False
+    versioned: bool = True
     baseline: str | None = None
     tag: str | None = None
 
@@ -118,12 +119,22 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
     if baseline.warning:
         quality += (("baseline", Note("dq_baseline_unreadable", (("rev", baseline.rev or ""),))),)
     roots = [DEFAULT_THEME, *([templates.resolve()] if templates else [])]
-    result = BuildResult(validation, commit=prov.commit, draft=prov.dirty, baseline=baseline.rev)
+    result = BuildResult(
+        validation, commit=prov.commit, draft=prov.dirty, versioned=prov.versioned, baseline=baseline.rev
+    )
     if baseline.warning:
         result.warnings.append(baseline.warning)
     div = content.division
     for edition in editions:
-        view = build_view(analysis, edition, quality, commit=prov.commit, draft=prov.dirty, changes=changes)
+        view = build_view(
+            analysis,
+            edition,
+            quality,
+            commit=prov.commit,
+            draft=prov.dirty,
+            versioned=prov.versioned,
+            changes=changes,
+        )
         html = _render(view, templates)
         base = output_name(edition, month_of(div.period.end), div.as_of.isoformat())
         if "html" in options.formats:
@@ -182,6 +193,7 @@ def _write_manifest(out: Path, result: BuildResult, as_of: str) -> None:
     ]
     manifest = {
         "as_of": as_of,
+        "vcs": "git" if result.versioned else None,
         "commit": result.commit,
         "draft": result.draft,
         "baseline": result.baseline,

@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from itreport.controls import for_terminal
 from itreport.problems import ProblemsFound
 from itreport.report import FORMATS
 from itreport.schema import stale_schemas, write_schemas
@@ -193,20 +194,22 @@ def build_cmd(
     except UsageProblem as exc:
         raise click.UsageError(str(exc)) from None
     except TemplateProblem as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(for_terminal(f"error: {exc}"), err=True)
         click.echo("build stopped; earlier outputs were left as they were", err=True)
         sys.exit(EXIT_DATA)
     for p in result.validation.problems:
         if not p.is_error:
-            click.echo(f"{p.file}:{p.line}:{p.col}: warning: {p.message}", err=True)
+            click.echo(for_terminal(f"{p.file}:{p.line}:{p.col}: warning: {p.message}"), err=True)
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(for_terminal(f"warning: {warning}"), err=True)
     for w in result.written:
-        click.echo(f"{'wrote' if w.changed else 'unchanged'} {w.path}")
+        click.echo(for_terminal(f"{'wrote' if w.changed else 'unchanged'} {w.path}"))
     if result.draft:
         click.echo("note: built from uncommitted changes; every page is marked DRAFT", err=True)
+    if not result.versioned:
+        click.echo("note: the content is not under version control; every page says so", err=True)
     if result.baseline:
-        click.echo(f"compared with {result.baseline}", err=True)
+        click.echo(for_terminal(f"compared with {result.baseline}"), err=True)
     if result.tag:
         click.echo(f"tagged {result.tag}")
 
@@ -247,7 +250,7 @@ def diff_cmd(content: Path, since: str | None, private: Path | None) -> None:
         raise click.UsageError(str(exc)) from None
     console = Console(highlight=False, soft_wrap=True, no_color=not _colour(), force_terminal=_colour())
     if baseline.warning:
-        click.echo(f"warning: {baseline.warning}", err=True)
+        click.echo(for_terminal(f"warning: {baseline.warning}"), err=True)
     changes = changes_since(baseline, analyse(result.content))
     if changes is None:
         if not baseline.warning:
@@ -256,16 +259,16 @@ def diff_cmd(content: Path, since: str | None, private: Path | None) -> None:
     div = result.content.division
     fmt, tr = Formatter(div.locale, div.currency), Translator(div.locale)
     console.print(
-        f"[bold]{escape(tr('section_changes'))}[/bold] ({escape(changes.baseline_label)}, "
+        f"[bold]{escape(tr('section_changes'))}[/bold] ({escape(for_terminal(changes.baseline_label))}, "
         f"{escape(fmt.date(changes.baseline_as_of))} → {escape(fmt.date(div.as_of))})"
     )
     if not changes.items:
         console.print(escape(tr("no_changes")))
     for title, rows in describe_all(changes, fmt, tr):
-        console.print(f"\n[bold]{escape(title)}[/bold]")
+        console.print(f"\n[bold]{escape(for_terminal(title))}[/bold]")
         for change, text in rows:
             symbol, style = mark(change)
-            console.print(f"  [{style}]{symbol}[/{style}] {escape(text)}")
+            console.print(f"  [{style}]{symbol}[/{style}] {escape(for_terminal(text))}")
 
 
 def _printable(text: str) -> str:
@@ -335,8 +338,7 @@ def distribute_cmd(
 
     try:
         settings = settings_from_env(os.environ) if send else None
-        edition_ids = list(editions) or _edition_ids(content)
-        secrets = load_passwords(passwords, content, os.environ, edition_ids)
+        secrets = load_passwords(passwords, content, os.environ)
         plan = dist.plan(dist.Options(content, out, editions, private, allow_draft), secrets)
     except ProblemsFound as exc:
         _emit(Validation(None, exc.problems, exc.sources), "text")
@@ -375,15 +377,6 @@ def distribute_cmd(
         sys.exit(EXIT_DATA)
 
 
-def _edition_ids(content: Path) -> list[str]:
-    """Edition ids for the ITREPORT_PASSWORD_<EDITION> variables (invalid data is reported later)."""
-    from itreport.content import load_content
-    from itreport.load import FolderSource
-
-    loaded = load_content(FolderSource(content, shown_as=str(content))).content
-    return [e.id for e in loaded.editions] if loaded and loaded.editions else ["briefing"]
-
-
 @main.command("trace")
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option(
@@ -403,7 +396,7 @@ def trace_cmd(file: Path, out: Path) -> None:
 
     Example: itreport trace leaked.pdf --out output
     """
-    from itreport.publish.distribute import trace
+    from itreport.publish.log import trace
     from itreport.publish.watermark import StampError, copy_ids_in, is_encrypted
     from itreport.write import sha256
 
@@ -632,3 +625,61 @@ def serve_cmd(
         click.echo("stopped", err=True)
     finally:
         stop(server, watcher)
+
+
+@main.group("theme")
+def theme_group() -> None:
+    """The default theme's templates: list them with their blocks, or copy one to override it.
+
+    Example: itreport theme eject sections/cover.html
+    """
+
+
+def _override_folder(content: Path, templates: Path | None) -> Path:
+    return templates if templates is not None else content.resolve().parent / "templates"
+
+
+templates_folder_option = click.option(
+    "--templates",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of template overrides (default: templates/ beside CONTENT).",
+)
+
+
+@theme_group.command("list")
+@content_arg
+@templates_folder_option
+def theme_list_cmd(content: Path, templates: Path | None) -> None:
+    """List the default templates, the blocks each offers, and which ones CONTENT overrides.
+
+    Example: itreport theme list content
+    """
+    from itreport.render.theme import blocks_of, default_templates
+
+    folder = _override_folder(content, templates)
+    for name in default_templates():
+        blocks = ", ".join(blocks_of(name)) if name.endswith(".html") else ""
+        mark = " (overridden)" if (folder / name).is_file() else ""
+        click.echo(f"{name}{mark}" + (f"  blocks: {blocks}" if blocks else ""))
+
+
+@theme_group.command("eject")
+@click.argument("name")
+@content_arg
+@templates_folder_option
+def theme_eject_cmd(name: str, content: Path, templates: Path | None) -> None:
+    """Copy the default template NAME into the override folder, to change it there.
+
+    Better still, override only a block: a file that starts with
+    {% extends "default:NAME" %} and redefines the blocks it changes keeps up with the default.
+
+    Example: itreport theme eject sections/cover.html
+    """
+    from itreport.render.theme import ThemeError, eject
+
+    try:
+        path = eject(name, _override_folder(content, templates))
+    except ThemeError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"wrote {path}")

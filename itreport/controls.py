@@ -1,4 +1,4 @@
-"""Control characters in data, made harmless for each place they are shown.
+r"""Control characters in data, made harmless for each place they are shown.
 
 A name or classification is data anyone with a pull request can write. Control characters in it
 could end a CSS string (a carriage return), colour or clear a terminal (ANSI escapes), or reorder
@@ -16,6 +16,8 @@ _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 ALL_CONTROLS = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_BIDI}]")
 # In HTML text tab, LF and CR are ordinary white space (Markdown needs its line breaks).
 HTML_CONTROLS = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029{_BIDI}]")
+# What JSON leaves unescaped: DEL, C1, the separators and bidi characters.
+BEYOND_C0 = re.compile(f"[\x7f-\x9f\u2028\u2029{_BIDI}]")
 REPLACEMENT = "\ufffd"
 
 

@@ -153,6 +153,7 @@ class Briefing:
     data_quality: tuple[Note, ...]
     commit: str | None = None
     draft: bool = False
+    versioned: bool = True  # False: built outside any git repository, every page says so
     changes: Changes | None = None
     charts: dict[str, object] = field(default_factory=dict)
     gaps: tuple[str, ...] = ()
@@ -309,6 +310,7 @@ def build_view(
     data_quality: tuple[tuple[str, Note | None], ...] = (),
     commit: str | None = None,
     draft: bool = False,
+    versioned: bool = True,
     changes: Changes | None = None,
 ) -> Briefing:
     c = analysis.content
@@ -342,6 +344,7 @@ def build_view(
         data_quality=visible_quality(data_quality, edition.audience),
         commit=commit,
         draft=draft,
+        versioned=versioned,
         changes=visible_changes(changes, edition.audience),
         gaps=analysis.gaps,
         decisions=decisions_view(analysis, people),

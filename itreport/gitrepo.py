@@ -23,6 +23,11 @@ class Provenance:
     commit: str | None
     dirty: bool
 
+    @property
+    def versioned(self) -> bool:
+        """False outside any git repository: such a build is marked, never shown as clean."""
+        return self.root is not None
+
 
 def provenance(path: Path, watched: list[Path]) -> Provenance:
     """The repository holding `path`; dirty when any `watched` path has uncommitted changes."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 
+from itreport.controls import BEYOND_C0, for_terminal
 from itreport.problems import Problem, Severity
 
 
@@ -24,7 +25,7 @@ def format_text(problems: Sequence[Problem], sources: Mapping[str, str]) -> str:
     blocks: list[str] = []
     for p in problems:
         where = f"{p.file}:{p.line}:{p.col}" if p.line else p.file
-        lines = [f"{where}: {p.severity.value}: {p.message}"]
+        lines = [for_terminal(f"{where}: {p.severity.value}: {p.message}")]
         text = sources.get(p.file)
         if text is not None and p.line:
             all_lines = text.splitlines()
@@ -33,17 +34,21 @@ def format_text(problems: Sequence[Problem], sources: Mapping[str, str]) -> str:
                 gutter = str(p.line)
                 pad = " " * len(gutter)
                 width = max(1, min(p.width, len(src) - p.col + 1))
-                lines.append(f" {gutter} | {src}")
-                lines.append(f" {pad} | {' ' * (p.col - 1)}^{'~' * (width - 1)}")
+                # Control characters in the line are shown escaped (`\x1b`), several columns wide:
+                # the caret is placed under the escaped text, so it still points at the value.
+                before = len(for_terminal(src[: p.col - 1]))
+                under = max(1, len(for_terminal(src[p.col - 1 : p.col - 1 + width])))
+                lines.append(f" {gutter} | {for_terminal(src)}")
+                lines.append(f" {pad} | {' ' * before}^{'~' * (under - 1)}")
         if p.hint:
-            lines.append(f"  hint: {p.hint}")
+            lines.append(f"  hint: {for_terminal(p.hint)}")
         blocks.append("\n".join(lines))
     blocks.append(_summary(problems))
     return "\n\n".join(blocks) + "\n"
 
 
 def format_json(problems: Sequence[Problem], sources: Mapping[str, str]) -> str:
-    return (
+    return _json_controls(
         json.dumps(
             [
                 {
@@ -64,8 +69,14 @@ def format_json(problems: Sequence[Problem], sources: Mapping[str, str]) -> str:
     )
 
 
+def _json_controls(text: str) -> str:
+    r"""JSON escapes C0 itself; DEL, C1, bidi and separator characters become `\uXXXX` too."""
+    return BEYOND_C0.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def _gh_escape(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    r"""Line breaks as GitHub's %0A; any other control character shown escaped (`\x1b`)."""
+    return for_terminal(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _gh_prop(text: str) -> str:

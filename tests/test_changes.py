@@ -176,7 +176,7 @@ def test_diff_command_plain_text(repo: Path) -> None:
     result = CliRunner().invoke(main, ["diff", "content", "--since", "HEAD~1"])
     assert result.exit_code == 0, result.output
     assert "\x1b[" not in result.output  # no colour codes when not a terminal
-    assert "Alpha platform: 31 Jan 27 → 31 Mar 27 (+59 days)" in result.output
+    assert "Alpha platform: forecast end 31 Jan 27 → 31 Mar 27 (+59 days)" in result.output
     assert "  ▼ Alpha platform: Cost: Amber → Red" in result.output  # down towards red, for the worse
     assert "  ▲ Vendor capacity (Alpha platform): score 16 → 20" in result.output
     assert "▲ Personnel: 12.30\u00a0MSEK → 12.50\u00a0MSEK (+0.20\u00a0MSEK)" in result.output

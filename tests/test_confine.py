@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,8 @@ from click.testing import CliRunner
 
 from itreport.cli import main
 from itreport.load import FolderSource, GitSource
+from itreport.render.pdf import RenderError, html_to_pdf
+from itreport.render.theme import DEFAULT_THEME
 from itreport.source.confine import Refused, Root
 from itreport.validate import validate
 from tests.conftest import FIXTURES
@@ -302,17 +305,22 @@ def test_pdf_fetcher_refuses_links_and_pipes(content: Path, tmp_path: Path, kind
         image.symlink_to(secret)
     else:
         os.mkfifo(image)
-    (templates / "sections" / "problems.html").write_text(
-        f'<img src="{(templates.resolve() / image.name).as_uri()}" alt="x">'
-    )
+    html = f'<img src="{(templates.resolve() / image.name).as_uri()}" alt="x">'
+    (templates / "sections" / "problems.html").write_text(html)
     proc = _run("build", "content", "--format", "pdf", cwd=tmp_path)
     assert proc.returncode == 1
+    # A file: reference never reaches the PDF renderer: the page check refuses it first.
+    assert "templates/sections/problems.html:1: template error: <img src> refers to" in proc.stderr
+    _clean(proc.stdout + proc.stderr, str(secret))
+    # The renderer's own fetcher, reached directly, refuses too and names the file, not its target.
+    with pytest.raises(RenderError) as refused:
+        html_to_pdf(html, DEFAULT_THEME, [DEFAULT_THEME, templates], date(2026, 10, 31))
     reason = {
         "link": "is a symbolic link to a file outside the templates folder",
         "fifo": "is a named pipe (FIFO), not a file",
     }
-    assert f"logo.png: {reason[kind]}" in proc.stderr
-    _clean(proc.stdout + proc.stderr, str(secret))
+    assert f"logo.png: {reason[kind]}" in str(refused.value)
+    _clean(str(refused.value), str(secret))
 
 
 # schema never writes through a link -------------------------------------------------------------

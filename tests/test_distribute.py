@@ -588,3 +588,74 @@ def test_distribute_and_trace_as_subprocesses(distributed: Path) -> None:
     assert traced.returncode == 0, traced.stderr
     assert "given to: Ada Lind <ada@example.org> (ada)" in traced.stdout
     assert "Traceback" not in dry.stderr + traced.stderr
+
+
+# --- units: retries, placement, copy ids, the log across builds -----------------------------------
+
+
+def test_retries_pause_doubling_and_stop_after_three_attempts(smtp: tuple[Recorder, dict[str, str]]) -> None:
+    from itreport.publish.smtp import send, settings_from_env
+
+    server, env = smtp
+    settings = settings_from_env(env)
+    pauses: list[float] = []
+    server.fail_first = 5
+    failed = send(
+        settings, "it@example.org", "ada@example.org", b"Subject: x\r\n\r\nx\r\n", sleep=pauses.append
+    )
+    assert (failed.sent, failed.attempts, pauses) == (False, 3, [1.0, 2.0])
+    assert failed.detail == "451 4.3.0 Try again later (gave up after 3 attempts)"
+    pauses.clear()
+    server.fail_first, server.refused = 1, 0
+    ok = send(settings, "it@example.org", "ada@example.org", b"Subject: x\r\n\r\nx\r\n", sleep=pauses.append)
+    assert (ok.sent, ok.attempts, pauses) == (True, 2, [1.0])
+    assert [r[1] for r in server.received] == [["ada@example.org"]]
+
+
+def test_refused_connection_is_retried_then_reported() -> None:
+    from itreport.publish.smtp import SmtpSettings, send
+
+    pauses: list[float] = []
+    closed = SmtpSettings("127.0.0.1", free_port(), "none")  # nobody listens there
+    outcome = send(closed, "it@example.org", "ada@example.org", b"x", sleep=pauses.append)
+    assert (outcome.sent, outcome.attempts, pauses) == (False, 3, [1.0, 2.0])
+    assert "ConnectionRefusedError" in outcome.detail
+
+
+def test_stamp_goes_above_the_footer_or_below_it_when_the_body_reaches_down() -> None:
+    from itreport.publish.watermark import Box, Placement, StampError, place_stamp
+
+    footer = [Box(45.0, 23.0, 8.0), Box(510.0, 23.0, 8.0)]
+    # Footer top 23 + 0.72*8 = 28.76; stamp baseline 28.76 + 2.5 + 0.22*6.5 = 32.69.
+    above = place_stamp(595.0, 842.0, [*footer, Box(45.0, 60.0, 9.0)])
+    assert above == Placement(45.0, pytest.approx(32.69), 505.0)
+    # Body text down to baseline 40 leaves no room above: below the footer instead,
+    # 23 - 0.22*8 - 2.5 - 0.72*6.5 = 14.06.
+    below = place_stamp(595.0, 842.0, [*footer, Box(45.0, 40.0, 9.0)])
+    assert below.baseline == pytest.approx(14.06)
+    with pytest.raises(StampError):
+        place_stamp(595.0, 842.0, [Box(45.0, 9.0, 8.0), Box(45.0, 22.0, 9.0)])
+    assert place_stamp(595.0, 842.0, []) == Placement(45.35, 24.0, pytest.approx(504.3))
+
+
+def test_copy_ids_are_deterministic_and_differ_per_person_edition_and_build() -> None:
+    from itreport.publish.copyid import COPY_ID_RE, copy_id, ids_in_text
+
+    base = copy_id("abc", "board", "ada@example.org", "f" * 64)
+    assert base == copy_id("abc", "board", "ADA@example.org", "f" * 64)  # addresses compare caselessly
+    others = {
+        copy_id("abd", "board", "ada@example.org", "f" * 64),
+        copy_id("abc", "mgmt", "ada@example.org", "f" * 64),
+        copy_id("abc", "board", "bo@example.org", "f" * 64),
+        copy_id("abc", "board", "ada@example.org", "e" * 64),
+    }
+    assert base not in others and len(others) == 4
+    assert COPY_ID_RE.fullmatch(base)
+    assert ids_in_text(f"Personal copy for Ada · copy {base} · do not forward") == [base]
+
+
+def test_a_new_build_keeps_the_distribution_log(repo: Path) -> None:
+    assert run("distribute", "content", "--edition", "board").exit_code == 0
+    log = (repo / "output" / "distribution.jsonl").read_bytes()
+    build(BuildOptions(repo / "content", repo / "output", ("html",), ("board",)))
+    assert (repo / "output" / "distribution.jsonl").read_bytes() == log

@@ -43,7 +43,7 @@ def test_every_enum_label_exists() -> None:
     from itreport.models.briefings import SectionId
     from itreport.models.budget import Category, Nature, SavingState
     from itreport.models.people import PositionStatus
-    from itreport.models.projects import InvestmentClass, Phase, Priority, ProjectState
+    from itreport.models.projects import DecisionState, InvestmentClass, Phase, Priority, ProjectState
     from itreport.models.strategy import CoordinationState, ProblemState
 
     values: dict[str, list[str]] = {
@@ -65,6 +65,8 @@ def test_every_enum_label_exists() -> None:
         "chg_": ["project_added", "project_removed", "project_closed", "project_cancelled", "project_state"],
         "ms_": [],
         "gap_": list(GAPS),
+        "abbr_": ["EAC", "BAC", "PV", "EV", "AC", "CPI", "SPI", "FTE", "RAG"],
+        "decision_": [d.value for d in DecisionState],
     }
     english = _read("en")
     used = set()

@@ -2,7 +2,11 @@
 
 Entities are matched by id; an id that disappears and another that appears are a removal and an
 addition (a rename looks like that too). Each change says whether it is a turn for the worse, so
-the briefing can mark it ▲/▼ in red or green, and which data tier it belongs to.
+the briefing can mark it in red or green, and which data tier it belongs to. Values that move get
+▲/▼; events (a risk opened, a person left, a position filled, a new status report) get words only,
+since a direction means nothing there. A colour that changed only because a threshold moved says
+so: the current data is also judged with the baseline's thresholds, and if that gives the old
+colour, the data did not change it.
 """
 
 from __future__ import annotations
@@ -36,33 +40,58 @@ class Change:
     worse: bool | None = None
     tier: Tier = Tier.INTERNAL
     context: str = ""  # e.g. the project a milestone belongs to, or the RAG dimension
+    detail: str = ""
+    """Extra fact for the wording: 'threshold' on a colour that changed only because a threshold
+    moved; the reported colour on a new status report; the unit ('pct', 'days', 'score') of a
+    threshold."""
 
     @property
     def arrow(self) -> str:
-        """▲ the value went up (a status towards green, a count of open items up), ▼ down, ● neither."""
+        """▲ the value went up (a status: towards green), ▼ down; '' for events, which get words."""
+        if self.kind in EVENTS:
+            return ""
         if self.kind == "rag":
             return "▲" if self.after.severity < self.before.severity else "▼"
-        if self.kind in _UP:
-            return "▲"
-        if self.kind in _DOWN:
-            return "▼"
         if isinstance(self.delta, int | Decimal) and self.delta != 0:
             return "▲" if self.delta > 0 else "▼"
-        return "●"
+        return ""
 
 
-_UP = frozenset({"risk_opened", "issue_opened", "position_opened", "person_joined", "project_added"})
-_DOWN = frozenset(
+EVENTS = frozenset(
     {
-        "risk_closed",
-        "issue_closed",
-        "position_filled",
-        "person_left",
+        "project_added",
         "project_removed",
         "project_closed",
         "project_cancelled",
+        "project_state",
+        "status_reported",
+        "milestone_done",
+        "milestone_added",
+        "risk_opened",
+        "risk_closed",
+        "issue_opened",
+        "issue_closed",
+        "decision_taken",
+        "person_joined",
+        "person_left",
+        "person_moved",
+        "position_opened",
+        "position_filled",
     }
 )
+"""Changes without a meaningful direction: shown with words, not arrows."""
+
+THRESHOLD_LABELS = {
+    "schedule_slip_days": ("th_slip_days", "days"),
+    "schedule_slip_pct": ("th_slip_pct", "pct"),
+    "cost_overrun_pct": ("th_cost", "pct"),
+    "budget_variance_pct": ("th_budget", "pct"),
+    "risk_score": ("th_risk", "score"),
+    "status_stale_days": ("th_stale", "days"),
+    "certification_expiry_days": ("th_cert_expiry", "days"),
+    "milestone_horizon_days": ("th_horizon", "days"),
+}
+"""Each threshold's label (catalogue key) and unit."""
 
 
 @dataclass(frozen=True)
@@ -86,18 +115,43 @@ def _sev(rag: Rag) -> int:
     return rag.severity
 
 
-def compare(before: Analysis, now: Analysis, baseline_label: str = "") -> Changes:
+def compare(
+    before: Analysis, now: Analysis, baseline_label: str = "", now_old_rules: Analysis | None = None
+) -> Changes:
+    """`now_old_rules`: the current data judged with the baseline's thresholds (when they differ)."""
     out: list[Change] = []
-    out += _projects(before, now)
+    out += _thresholds(before, now)
+    out += _projects(before, now, now_old_rules)
     out += _finance(before, now)
     out += _people(before, now)
     return Changes(baseline_label, before.content.division.as_of, tuple(out))
 
 
-def _projects(before: Analysis, now: Analysis) -> list[Change]:
+def _thresholds(before: Analysis, now: Analysis) -> list[Change]:
+    out: list[Change] = []
+    old, new = before.content.division.thresholds, now.content.division.thresholds
+    for name, (label, unit) in THRESHOLD_LABELS.items():
+        a, b = getattr(old, name), getattr(new, name)
+        pairs = [("amber", a.amber, b.amber), ("red", a.red, b.red)] if hasattr(a, "red") else [("", a, b)]
+        for level, x, y in pairs:
+            if x != y:
+                out.append(Change("threshold_moved", name, label, x, y, y - x, context=level, detail=unit))
+    return out
+
+
+def _by_threshold(old_rules: Health | None, dim: str, was: Rag) -> str:
+    """'threshold' when the current data judged with the old thresholds still gives the old colour."""
+    if old_rules is None:
+        return ""
+    colour = old_rules.computed if dim == "overall" else old_rules.dimensions[dim]
+    return "threshold" if colour == was else ""
+
+
+def _projects(before: Analysis, now: Analysis, now_old_rules: Analysis | None = None) -> list[Change]:
     out: list[Change] = []
     old_h: dict[str, Health] = {h.project.id: h for h in before.portfolio}
     new_h: dict[str, Health] = {h.project.id: h for h in now.portfolio}
+    rules_h: dict[str, Health] = {h.project.id: h for h in now_old_rules.portfolio} if now_old_rules else {}
     for pid, h in new_h.items():
         p = h.project
         if pid not in old_h:
@@ -111,6 +165,7 @@ def _projects(before: Analysis, now: Analysis) -> list[Change]:
             }.get(p.state, "project_state")
             out.append(Change(kind, pid, p.name, o.project.state.value, p.state.value))
         if h.live and o.live:
+            rules = rules_h.get(pid)
             if o.computed != h.computed:
                 out.append(
                     Change(
@@ -121,12 +176,27 @@ def _projects(before: Analysis, now: Analysis) -> list[Change]:
                         h.computed,
                         worse=_sev(h.computed) > _sev(o.computed),
                         context="overall",
+                        detail=_by_threshold(rules, "overall", o.computed),
                     )
                 )
             for dim in DIMENSIONS:
                 a, b = o.dimensions[dim], h.dimensions[dim]
                 if a != b:
-                    out.append(Change("rag", pid, p.name, a, b, worse=_sev(b) > _sev(a), context=dim))
+                    why = _by_threshold(rules, dim, a)
+                    out.append(
+                        Change("rag", pid, p.name, a, b, worse=_sev(b) > _sev(a), context=dim, detail=why)
+                    )
+        seen = {r.date for r in o.project.status}
+        for report in sorted((r for r in p.status if r.date not in seen), key=lambda r: r.date):
+            out.append(
+                Change("status_reported", pid, p.name, after=report.date, detail=report.overall.rag.value)
+            )
+        if o.project.percent_complete != p.percent_complete:
+            a_pc, b_pc = o.project.percent_complete, p.percent_complete
+            out.append(Change("percent_moved", pid, p.name, a_pc, b_pc, b_pc - a_pc, worse=b_pc < a_pc))
+        a_cost, b_cost = o.project.budget.actual_to_date, p.budget.actual_to_date
+        if a_cost != b_cost:
+            out.append(Change("cost_moved", pid, p.name, a_cost, b_cost, b_cost - a_cost))
         if o.forecast_end and h.forecast_end and o.forecast_end != h.forecast_end:
             days = (h.forecast_end - o.forecast_end).days
             out.append(Change("end_moved", pid, p.name, o.forecast_end, h.forecast_end, days, worse=days > 0))

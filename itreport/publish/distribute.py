@@ -13,9 +13,10 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from itreport.publish import log
 from itreport.publish.copyid import copy_id as make_copy_id
 from itreport.publish.outbox import Attachment, Letter, compose, message_id
 from itreport.publish.passwords import Passwords
-from itreport.publish.smtp import SmtpSettings, send
+from itreport.publish.smtp import FIRST_PAUSE, SmtpSettings, send
 from itreport.publish.watermark import encrypt_pdf, stamp_pdf
 from itreport.render.formatting import Formatter
 from itreport.render.i18n import Translator
@@ -77,7 +78,7 @@ class Plan:
     division: str
     period: str
     as_of: str
-    as_of_date: Any
+    as_of_date: date
     commit: str | None
     draft: bool
     messages: list[PlannedMessage]
@@ -325,23 +326,20 @@ def deliver(
     *,
     resend: bool,
     now: Callable[[], datetime],
-    sleep: Callable[[float], None] | None = None,
-    pause: float | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    pause: float = FIRST_PAUSE,
 ) -> list[Delivery]:
     """Send every written message; a message whose copies were all sent before needs `resend`."""
     previous = log.sent_before(log.read(plan.out))
     results: list[Delivery] = []
-    extra: dict[str, Any] = {}
-    if sleep is not None:
-        extra["sleep"] = sleep
-    if pause is not None:
-        extra["pause"] = pause
     for m in made:
         earlier = [previous[e.copy_id] for e in m.entries if e.copy_id in previous]
         if earlier and not resend:
             results.append(Delivery(m, "skipped", f"already sent {earlier[0].time}; --resend sends it again"))
             continue
-        outcome = send(settings, plan.sender_email, m.planned.recipient.email, m.data, **extra)
+        outcome = send(
+            settings, plan.sender_email, m.planned.recipient.email, m.data, sleep=sleep, pause=pause
+        )
         if outcome.sent:
             when = now().isoformat(timespec="seconds")
             log.append(
@@ -373,18 +371,3 @@ def record_in_manifest(plan: Plan, made: list[Made], deliveries: list[Delivery] 
         for e in m.entries
     ]
     atomic_write(path, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
-
-
-def trace(out: Path, candidates: list[str], digest: str) -> tuple[list[log.Entry], str]:
-    """Log entries for a copy: by the file's SHA-256 (exact, works for encrypted copies), else by
-    the first candidate copy id the log knows."""
-    entries = log.read(out)
-    by_hash = [e for e in entries if e.sha256 == digest or e.plain_sha256 == digest]
-    if by_hash:
-        cid = by_hash[0].copy_id
-        return [e for e in entries if e.copy_id == cid], "file digest"
-    for cid in candidates:
-        found = [e for e in entries if e.copy_id == cid]
-        if found:
-            return found, "copy id"
-    return [], ""

@@ -78,3 +78,18 @@ def sent_before(entries: list[Entry]) -> dict[str, Entry]:
         if e.event == "sent":
             found.setdefault(e.copy_id, e)
     return found
+
+
+def trace(out: Path, candidates: list[str], digest: str) -> tuple[list[Entry], str]:
+    """Entries for one copy: by the file's SHA-256 (exact; works for an encrypted copy without its
+    password), else by the first candidate copy id the log knows."""
+    entries = read(out)
+    by_hash = [e for e in entries if digest and digest in (e.sha256, e.plain_sha256)]
+    if by_hash:
+        cid = by_hash[0].copy_id
+        return [e for e in entries if e.copy_id == cid], "file digest"
+    for cid in candidates:
+        found = [e for e in entries if e.copy_id == cid]
+        if found:
+            return found, "copy id"
+    return [], ""

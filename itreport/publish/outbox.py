@@ -75,7 +75,7 @@ def compose(letter: Letter, as_of: date) -> EmailMessage:
     if any(a.encrypted for a in letter.attachments):
         lines += ["", tr("mail_password")]
     lines += ["", letter.sender_name]
-    msg.set_content("\n".join(lines) + "\n", charset="utf-8")
+    msg.set_content("\n".join(lines) + "\n", charset="utf-8", cte="quoted-printable")
     for a in letter.attachments:
         msg.add_attachment(a.data, maintype="application", subtype="pdf", filename=a.filename)
     msg.set_boundary("itreport-" + hashlib.sha256(msg["Message-ID"].encode()).hexdigest()[:24])

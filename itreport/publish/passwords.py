@@ -26,9 +26,15 @@ class PasswordError(Exception):
 class Passwords:
     editions: dict[str, str] = field(default_factory=dict)
     recipients: dict[str, str] = field(default_factory=dict)
+    environ: Mapping[str, str] = field(default_factory=dict)
 
     def for_copy(self, recipient: str, edition: str) -> str | None:
-        return self.recipients.get(recipient) or self.editions.get(edition)
+        """The recipient's own password, else the edition's from the file, else from the environment."""
+        return (
+            self.recipients.get(recipient)
+            or self.editions.get(edition)
+            or self.environ.get(env_name(edition))
+        ) or None
 
 
 def env_name(edition: str) -> str:
@@ -46,12 +52,10 @@ def _mapping(data: object, key: str, path: Path) -> dict[str, str]:
     return dict(value)
 
 
-def load_passwords(
-    path: Path | None, content: Path, environ: Mapping[str, str], editions: list[str]
-) -> Passwords:
-    env = {e: environ[env_name(e)] for e in editions if environ.get(env_name(e))}
+def load_passwords(path: Path | None, content: Path, environ: Mapping[str, str]) -> Passwords:
+    env = {k: v for k, v in environ.items() if k.startswith("ITREPORT_PASSWORD_")}
     if path is None:
-        return Passwords(editions=env)
+        return Passwords(environ=env)
     resolved = path.resolve()
     root = provenance(content, []).root
     guard = (root or content).resolve()
@@ -68,4 +72,4 @@ def load_passwords(
         raise PasswordError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
     if not isinstance(data, dict) or set(data) - {"editions", "recipients"}:
         raise PasswordError(f"{path}: expected a mapping with 'editions' and/or 'recipients'")
-    return Passwords({**env, **_mapping(data, "editions", path)}, _mapping(data, "recipients", path))
+    return Passwords(_mapping(data, "editions", path), _mapping(data, "recipients", path), env)

@@ -16,6 +16,7 @@ from itreport.analyse.finance import Group
 from itreport.analyse.finance import total as sum_figures
 from itreport.analyse.money import ZERO, round_to_total
 from itreport.analyse.portfolio import DIMENSIONS, rag_counts
+from itreport.describe import GROUPS
 from itreport.edition import Briefing, template_view
 from itreport.models.base import month_start
 from itreport.render.chartpages import in_parts, money_unit, part_title
@@ -23,7 +24,7 @@ from itreport.render.env import make_env, theme_dirs
 from itreport.render.formatting import THOUSAND, Formatter
 from itreport.render.i18n import Translator
 from itreport.render.notes import note_text
-from itreport.render.sandbox import render_template
+from itreport.render.sandbox import refuse_external, render_template
 
 FONT = "Source Sans 3, DejaVu Sans, sans-serif"
 
@@ -317,7 +318,9 @@ def render_html(
         "period_label": period_label,
         "unit_k": tr("unit_k", currency=div.currency),
         "footer_text": f"{view.classification} · {tr('as_of')} {fmt.date(div.as_of)}"
-        + (f" · {view.commit[:12]}" if view.commit else ""),
+        + (
+            f" · {view.commit[:12]}" if view.commit else "" if view.versioned else f" · {tr('not_versioned')}"
+        ),
         "page_counter": page_counter(tr("page_x_of_y")),
         "counts": {**rag_counts(view.portfolio), "live": sum(1 for h in view.portfolio if h.live)},
         "dimensions": DIMENSIONS,
@@ -329,10 +332,14 @@ def render_html(
         "class_rows": class_rows,
         "class_total": class_total,
         "roles": view.roles,
+        "change_groups": GROUPS,
         "incomplete_items": incomplete_items(view, fmt),
         "data_quality": [note_text(n, fmt, tr) for n in view.data_quality],
     }
-    return render_template(env, "briefing.html", template_view(context), theme_dirs(user_templates))
+    roots = theme_dirs(user_templates)
+    html = render_template(env, "briefing.html", template_view(context), roots)
+    refuse_external(html, env, roots)
+    return html
 
 
 def incomplete_items(view: Briefing, fmt: Formatter) -> str:

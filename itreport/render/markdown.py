@@ -24,6 +24,7 @@ def render_markdown(text: str | None, inline: bool = False) -> Markup:
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_SCHEMES,
+        url_relative="deny",  # `//host/x` and relative paths: a briefing links out only by https
         link_rel="noopener noreferrer",
     )
     if inline and clean.startswith("<p>") and clean.endswith("</p>") and clean.count("<p>") == 1:

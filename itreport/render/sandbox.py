@@ -28,6 +28,7 @@ from types import BuiltinMethodType, MappingProxyType, MethodType, TracebackType
 from typing import Any
 
 from jinja2 import nodes
+from jinja2.bccache import Bucket, BytecodeCache
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError, TemplateError, TemplateRuntimeError, TemplateSyntaxError
 from jinja2.runtime import BlockReference, Context, LoopContext, Macro, TemplateReference, Undefined
@@ -36,6 +37,7 @@ from jinja2.utils import Joiner, Namespace
 from markupsafe import Markup
 
 from itreport.plain import view_fields
+from itreport.render.references import external_references
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,26 @@ class _CodeGenerator(CodeGenerator):
         self.write(")")
 
 
+class MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates kept for the process: each edition gets a fresh environment (and
+    budget), but compiles a template only once. A changed source has another checksum and is
+    compiled again."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        data = self.store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED = MemoryBytecodeCache()
+
+
 class Sandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox narrowed to an allow-list, with a budget (see module doc)."""
 
@@ -172,7 +194,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset({"+", "*", "**", "%", "-", "//", "/"})
 
     def __init__(self, limits: Limits, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        super().__init__(bytecode_cache=COMPILED, **kwargs)
         self.budget = Budget(limits)
         namespace = type("namespace", (CheckedNamespace,), {"budget": self.budget})
         for name in ("lipsum", "cycler"):
@@ -369,3 +391,42 @@ def _shown(filename: str, roots: list[Path]) -> str:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except (ValueError, OSError):
         return str(path)
+
+
+def refuse_external(html: str, env: Sandbox, roots: list[Path]) -> None:
+    """A `TemplateFailure` at the template line for the first reference that would fetch.
+
+    The line is found by searching the templates for what the page refers to; a reference built
+    from data or expressions is reported without a line.
+    """
+    found = external_references(html)
+    if not found:
+        return
+    ref = found[0]
+    what = f"{ref.where} refers to {ref.url!r}" if ref.url else f"{ref.where} is not allowed"
+    tag = ref.where[1:].split(" ")[0].rstrip(">")
+    attr = ref.where[1:-1].split(" ")[1] if " " in ref.where else ""
+    needles = [n for n in (ref.url, f"{attr}=" if attr.startswith("on") else "", f"<{tag}") if n]
+    place = _find_in_templates(env, needles, roots)
+    raise TemplateFailure(
+        f"{place + ': ' if place else ''}template error: {what}; a briefing fetches nothing: embed "
+        "theme files with asset('name') and link within the page with '#id'"
+    )
+
+
+def _find_in_templates(env: Sandbox, needles: list[str], roots: list[Path]) -> str | None:
+    """`file:line` of the first template line holding a needle (the user's templates first)."""
+    loader = env.loader
+    if loader is None:
+        return None
+    names = sorted(env.list_templates(), key=lambda n: (n.startswith("default:"), n))
+    for needle in needles:
+        for name in names:
+            try:
+                source, filename, _ = loader.get_source(env, name)
+            except (TemplateError, OSError, UnicodeError):
+                continue
+            for number, line in enumerate(source.splitlines(), start=1):
+                if needle.lower() in line.lower():
+                    return f"{_shown(filename or name, roots)}:{number}"
+    return None
