@@ -3,6 +3,7 @@ percent complete and cost to date; events in words, not arrows. Real git reposit
 
 from __future__ import annotations
 
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -60,6 +61,28 @@ def test_a_colour_changed_only_by_a_threshold_says_so(repo: Path) -> None:
     html = Path("output/briefing-2026-10.html").read_text()
     assert "<caption>Thresholds</caption>" in html
     assert "(only because a threshold changed)" in html
+
+
+def test_the_status_mark_beside_a_project_names_the_threshold(repo: Path) -> None:
+    # Alpha's forecast end is 31 days after its baseline end (2026-12-31 → 2027-01-31): red while
+    # red starts at 30 days, amber once it starts at 40. Overall follows the schedule, red → amber.
+    replace_in(
+        repo / "content",
+        "division.yaml",
+        "schedule_slip_days: {amber: 10, red: 30}",
+        "schedule_slip_days: {amber: 10, red: 40}",
+    )
+    git(repo, "commit", "-q", "-am", "Looser schedule threshold")
+    got = {(c.kind, c.key, c.context): c for c in changes_of(repo, "HEAD~1").items}
+    for dim in ("schedule", "overall"):
+        change = got[("rag", "alpha", dim)]
+        assert (change.before, change.after, change.detail) == (Rag.RED, Rag.AMBER, "threshold")
+    assert "  ▲ Alpha platform: Overall: Red → Amber (only because a threshold changed)" in _diff()
+    result = CliRunner().invoke(main, ["build", "content", "--since", "HEAD~1", "--format", "html"])
+    assert result.exit_code == 0, result.output
+    html = Path("output/briefing-2026-10.html").read_text()
+    # The mark beside the project's colour in the portfolio table says why, too.
+    assert re.search(r'title="Since 31 Oct 2026: Red → Amber \(only because a threshold changed\)"', html)
 
 
 def test_a_colour_changed_by_the_data_too_is_not_put_on_the_threshold(repo: Path) -> None:

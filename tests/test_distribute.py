@@ -289,6 +289,20 @@ def test_sending_twice_needs_resend(repo: Path, smtp: tuple[Recorder, dict[str, 
     assert "2 sent, 0 already sent" in third.output
     assert len(server.received) == 4
     assert run("distribute", "content", "--resend").exit_code == 2  # --resend without --send
+    # Bo's board copy went out; with every edition, his message carries only the management copy.
+    everything = run("distribute", "content", "--send", env=env)
+    assert "sent: Bo Åkesson <bo@example.org>: accepted (only mgmt: the other copies were sent before)" in (
+        everything.output
+    )
+    bo = [
+        msg
+        for (_f, rcpts, _d), msg in zip(server.received, server.messages(), strict=True)
+        if rcpts == ["bo@example.org"]
+    ]
+    assert [sorted(attachments(m)) for m in bo][-1] == ["mgmt-2026-10.pdf"]
+    manifest = json.loads((repo / "output" / "manifest.json").read_text(encoding="utf-8"))
+    status = {(d["recipient"], d["edition"]): d["status"] for d in manifest["distribution"]}
+    assert status[("bo", "board")] == "skipped" and status[("bo", "mgmt")] == "sent"
 
 
 def test_starttls_is_required_unless_switched_off(repo: Path, smtp: tuple[Recorder, dict[str, str]]) -> None:
@@ -659,3 +673,94 @@ def test_a_new_build_keeps_the_distribution_log(repo: Path) -> None:
     log = (repo / "output" / "distribution.jsonl").read_bytes()
     build(BuildOptions(repo / "content", repo / "output", ("html",), ("board",)))
     assert (repo / "output" / "distribution.jsonl").read_bytes() == log
+
+
+# --- STARTTLS and login, with a certificate made for the test ---------------------------------
+
+
+def _certificate(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 (cryptography comes with pypdf[crypto])."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "itreport test relay")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "relay.pem", folder / "relay.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return cert_path, key_path
+
+
+def test_starttls_with_login_sends_and_a_wrong_password_is_not_retried(repo: Path, tmp_path: Path) -> None:
+    import ssl
+
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    cert, key = _certificate(tmp_path)
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls.load_cert_chain(cert, key)
+    logins: list[tuple[bytes, bool]] = []
+
+    def authenticator(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        ok = isinstance(data, LoginPassword) and (data.login, data.password) == (b"relay", b"s3cret")
+        logins.append((data.login, session.ssl is not None))
+        return AuthResult(success=ok, handled=False)  # handled=False: the server replies 235 or 535
+
+    handler = Recorder()
+    controller = Controller(
+        handler,
+        hostname="127.0.0.1",
+        port=free_port(),
+        tls_context=tls,
+        require_starttls=True,
+        auth_required=True,
+        authenticator=authenticator,
+    )
+    controller.start()
+    try:
+        env = {
+            "ITREPORT_SMTP_HOST": "127.0.0.1",
+            "ITREPORT_SMTP_PORT": str(controller.port),
+            "ITREPORT_SMTP_USER": "relay",
+            "ITREPORT_SMTP_PASSWORD": "s3cret",
+            "ITREPORT_SMTP_CA_FILE": str(cert),
+        }
+        sent = run("distribute", "content", "--edition", "board", "--send", env=env)
+        assert sent.exit_code == 0, sent.output
+        assert sorted(r[1][0] for r in handler.received) == ["ada@example.org", "bo@example.org"]
+        assert logins == [(b"relay", True), (b"relay", True)]  # the password only ever went over TLS
+        wrong = run("distribute", "content", "--send", env={**env, "ITREPORT_SMTP_PASSWORD": "nope"})
+        assert wrong.exit_code == 1
+        assert "NOT SENT: Cy Holm <cy@example.org>: login refused (535)" in wrong.output
+        assert len(logins) == 2 + 4  # board copies were skipped as sent; one attempt per other message
+        untrusted = run(
+            "distribute", "content", "--send", "--resend", env={**env, "ITREPORT_SMTP_CA_FILE": ""}
+        )
+        assert untrusted.exit_code == 1
+        assert "certificate is not trusted" in untrusted.output
+    finally:
+        controller.stop()

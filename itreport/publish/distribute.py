@@ -15,7 +15,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -205,6 +205,7 @@ class Made:
     data: bytes
     message_id: str
     entries: tuple[log.Entry, ...]
+    letter: Letter
 
 
 def _stamp_text(plan: Plan, name: str, cid: str) -> str:
@@ -257,7 +258,9 @@ def write_outbox(plan: Plan, now: Callable[[], datetime]) -> list[Made]:
                 _entry(plan, "written", when, pm, c, rel, digest, plain_digest, message_id(letter))
                 for c, rel, digest, plain_digest in records
             )
-            made.append(Made(pm, out / OUTBOX / f"{person.id}.eml", data, message_id(letter), entries))
+            made.append(
+                Made(pm, out / OUTBOX / f"{person.id}.eml", data, message_id(letter), entries, letter)
+            )
         _swap(staging, out / OUTBOX)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -317,6 +320,8 @@ class Delivery:
     """'sent', 'failed' or 'skipped' (already sent; --resend sends again)."""
     detail: str
     attempts: int = 0
+    copies: tuple[str, ...] = ()
+    """The copy ids this delivery sent (or tried to send)."""
 
 
 def deliver(
@@ -329,25 +334,29 @@ def deliver(
     sleep: Callable[[float], None] = time.sleep,
     pause: float = FIRST_PAUSE,
 ) -> list[Delivery]:
-    """Send every written message; a message whose copies were all sent before needs `resend`."""
+    """Send every written message. Copies the log records as sent go again only with `resend`;
+    a message with some copies sent before carries only the others (composed afresh)."""
     previous = log.sent_before(log.read(plan.out))
     results: list[Delivery] = []
     for m in made:
-        earlier = [previous[e.copy_id] for e in m.entries if e.copy_id in previous]
-        if earlier and not resend:
-            results.append(Delivery(m, "skipped", f"already sent {earlier[0].time}; --resend sends it again"))
+        todo = m.entries if resend else tuple(e for e in m.entries if e.copy_id not in previous)
+        if not todo:
+            first = previous[m.entries[0].copy_id].time
+            results.append(Delivery(m, "skipped", f"already sent {first}; --resend sends it again"))
             continue
-        outcome = send(
-            settings, plan.sender_email, m.planned.recipient.email, m.data, sleep=sleep, pause=pause
-        )
+        data, mid, note = m.data, m.message_id, ""
+        if len(todo) < len(m.entries):
+            ids = {e.copy_id for e in todo}
+            letter = replace(m.letter, attachments=tuple(a for a in m.letter.attachments if a.copy_id in ids))
+            data, mid = compose(letter, plan.as_of_date).as_bytes(), message_id(letter)
+            note = f" (only {', '.join(e.edition for e in todo)}: the other copies were sent before)"
+        outcome = send(settings, plan.sender_email, m.planned.recipient.email, data, sleep=sleep, pause=pause)
+        copies = tuple(e.copy_id for e in todo)
         if outcome.sent:
             when = now().isoformat(timespec="seconds")
-            log.append(
-                plan.out, [log.Entry(**{**e.__dict__, "event": "sent", "time": when}) for e in m.entries]
-            )
-            results.append(Delivery(m, "sent", outcome.detail, outcome.attempts))
-        else:
-            results.append(Delivery(m, "failed", outcome.detail, outcome.attempts))
+            log.append(plan.out, [replace(e, event="sent", time=when, message_id=mid) for e in todo])
+        status = "sent" if outcome.sent else "failed"
+        results.append(Delivery(m, status, outcome.detail + note, outcome.attempts, copies))
     return results
 
 
@@ -355,7 +364,8 @@ def record_in_manifest(plan: Plan, made: list[Made], deliveries: list[Delivery] 
     """The 'distribution' section of manifest.json: this run's copies (addresses stay in the log)."""
     path = plan.out / "manifest.json"
     manifest = _manifest(plan.out)
-    status = {id(d.made): d.status for d in deliveries or []}
+    status = {c: d.status for d in deliveries or [] for c in d.copies}
+    skipped = "skipped" if deliveries is not None else "written"
     manifest["distribution"] = [
         {
             "recipient": e.recipient,
@@ -365,7 +375,7 @@ def record_in_manifest(plan: Plan, made: list[Made], deliveries: list[Delivery] 
             "file": e.file,
             "sha256": e.sha256,
             "encrypted": e.encrypted,
-            "status": status.get(id(m), "written"),
+            "status": status.get(e.copy_id, skipped),
         }
         for m in made
         for e in m.entries

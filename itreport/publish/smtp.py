@@ -13,6 +13,7 @@ import ssl
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 SECURITY = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
@@ -32,6 +33,8 @@ class SmtpSettings:
     security: str
     user: str | None = None
     password: str | None = None
+    ca_file: str | None = None
+    """Extra certificate authorities to trust (a relay with an in-house CA); the system's are kept."""
 
     def describe(self) -> str:
         return f"{self.host}:{self.port} ({self.security})"
@@ -61,7 +64,12 @@ def settings_from_env(environ: Mapping[str, str]) -> SmtpSettings:
         raise SmtpConfigError(
             "refusing to send a password over an unencrypted connection (ITREPORT_SMTP_SECURITY=none)"
         )
-    return SmtpSettings(host, port, security, user, password)
+    ca_file = environ.get("ITREPORT_SMTP_CA_FILE") or None
+    if ca_file is not None and security == "none":
+        raise SmtpConfigError("ITREPORT_SMTP_CA_FILE is set but ITREPORT_SMTP_SECURITY=none uses no TLS")
+    if ca_file is not None and not Path(ca_file).is_file():
+        raise SmtpConfigError(f"ITREPORT_SMTP_CA_FILE: no such file: {ca_file}")
+    return SmtpSettings(host, port, security, user, password, ca_file)
 
 
 class Permanent(Exception):
@@ -77,6 +85,8 @@ class Outcome:
 
 def _send_once(settings: SmtpSettings, sender: str, recipient: str, data: bytes) -> None:
     context = ssl.create_default_context()
+    if settings.ca_file is not None:
+        context.load_verify_locations(cafile=settings.ca_file)
     client: smtplib.SMTP
     if settings.security == "ssl":
         client = smtplib.SMTP_SSL(settings.host, settings.port, timeout=TIMEOUT, context=context)
@@ -90,8 +100,18 @@ def _send_once(settings: SmtpSettings, sender: str, recipient: str, data: bytes)
             client.starttls(context=context)
             client.ehlo()
         if settings.user is not None and settings.password is not None:
-            client.login(settings.user, settings.password)
+            _login(client, settings.user, settings.password)
         client.sendmail(sender, [recipient], data)
+
+
+def _login(client: smtplib.SMTP, user: str, password: str) -> None:
+    """AUTH PLAIN when offered (one exchange, inside TLS); else whatever smtplib picks. A refused
+    PLAIN login is final: smtplib would otherwise go on to try LOGIN with the same password."""
+    if "plain" in client.esmtp_features.get("auth", "").lower().split():
+        client.user, client.password = user, password
+        client.auth("PLAIN", client.auth_plain)
+    else:
+        client.login(user, password)
 
 
 def _code(exc: Exception) -> int | None:
@@ -123,6 +143,8 @@ def send(
             return Outcome(False, attempt, str(exc))
         except smtplib.SMTPAuthenticationError as exc:
             return Outcome(False, attempt, f"login refused ({exc.smtp_code})")
+        except ssl.SSLCertVerificationError as exc:
+            return Outcome(False, attempt, f"the server's certificate is not trusted ({exc.verify_message})")
         except (smtplib.SMTPException, OSError) as exc:
             code = _code(exc)
             detail = _describe(exc, code)

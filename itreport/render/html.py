@@ -253,7 +253,10 @@ def trend_marks(view: Briefing, fmt: Formatter, tr: Translator) -> dict[str, Any
         out["rag"][pid] = _mark(
             rag,
             rag is not None and not rag.worse,
-            f"{since}: {tr('rag_' + rag.before.value)} → {tr('rag_' + rag.after.value)}" if rag else since,
+            f"{since}: {tr('rag_' + rag.before.value)} → {tr('rag_' + rag.after.value)}"
+            + (f" ({tr('chg_by_threshold')})" if rag.detail == "threshold" else "")
+            if rag
+            else since,
         )
         end = c.find("end_moved", pid)
         out["slip"][pid] = _mark(
