@@ -211,6 +211,27 @@ DEFAULT_RISK_BANDS: tuple[RiskBand, ...] = (
 )
 
 
+def risk_bands(amber: Decimal, red: Decimal) -> tuple[RiskBand, ...]:
+    """Bands from the division's risk-score threshold: a score at or above `amber` is amber, at or
+    above `red` red (scores are whole numbers 1..25). A band no score can reach is left out."""
+    out: list[RiskBand] = []
+    for upto, colour, label in (
+        (_last_below(amber), GREEN, "low"),
+        (_last_below(red), AMBER, "medium"),
+        (25, RED, "high"),
+    ):
+        upto = min(upto, 25)
+        if upto >= 1 and (not out or upto > out[-1].upto):
+            out.append(RiskBand(upto, colour, label))
+    return tuple(out)
+
+
+def _last_below(limit: Decimal) -> int:
+    """The largest whole score below `limit` (12 → 11; 12.5 → 12)."""
+    whole = int(limit.to_integral_value(rounding=ROUND_CEILING))
+    return whole - 1
+
+
 # --------------------------------------------------------------------------------------------------
 # Default formatters
 

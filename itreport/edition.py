@@ -315,8 +315,10 @@ def build_view(
 ) -> Briefing:
     c = analysis.content
     teams = {t.id: t.name for t in c.teams}
-    live = [h for h in analysis.portfolio if h.live and h.computed in (Rag.RED, Rag.AMBER)]
-    live.sort(key=lambda h: (-h.computed.severity, h.project.name))
+    # Red and amber projects, and every live project without a current report (marked so, with
+    # its computed reasons): a project does not leave Exceptions by not reporting.
+    live = [h for h in analysis.portfolio if h.live and (h.stale or h.computed in (Rag.RED, Rag.AMBER))]
+    live.sort(key=lambda h: (-h.assessed.severity, h.stale, h.project.name))
     people = people_view(analysis.people, c.people, teams, edition.audience)
     return Briefing(
         edition=edition,

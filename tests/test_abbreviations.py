@@ -12,7 +12,7 @@ from tests.rendered import example_html, text_of
 
 ABBREVIATIONS = ("EAC", "BAC", "PV", "EV", "AC", "CPI", "SPI", "FTE", "RAG")
 # Not abbreviations a reader needs spelled out: the division's own name, the draft stamp, PDF.
-WORDS = {"IT", "HR", "DRAFT", "PDF"}
+WORDS = {"IT", "HR", "DRAFT", "PDF", "NOT", "UNDER", "EJ"}  # words of the marks, not abbreviations
 EDITIONS = ("board", "executive", "finance", "management")
 
 

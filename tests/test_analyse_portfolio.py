@@ -242,6 +242,8 @@ def test_stale_report_with_red_dimension_is_grey_and_not_flagged() -> None:
     h = health(p)
     assert h.dimensions["schedule"] is Rag.RED  # 60 days late
     assert h.computed is Rag.GREY  # 91 days old
+    assert h.assessed is Rag.RED  # what the facts say, kept for Exceptions and the portfolio status
+    assert h.reasons["schedule"] == "+60 days against baseline"  # 31 Dec → 1 Mar: 31 + 29... = 60
     assert not h.flagged  # grey never counts
 
 
@@ -704,3 +706,25 @@ def test_achieved_this_period_is_the_reporting_period_not_up_to_as_of() -> None:
     )
     ms = analyse_milestones(Content(division=division(as_of="2026-11-05"), projects=[a]))
     assert [v.milestone.id for v in ms.completed] == ["first", "last"]
+
+
+@pytest.mark.parametrize(
+    ("projects", "expected"),
+    [
+        # four live projects as (colour its facts give, has a current report)
+        ([(Rag.GREEN, True)] * 4, Rag.GREEN),
+        ([(Rag.GREEN, True)] * 3 + [(Rag.GREEN, False)], Rag.GREEN),  # 1 stale → amber: 4, not > 4
+        ([(Rag.GREEN, True)] * 2 + [(Rag.GREEN, False)] * 2, Rag.AMBER),  # 2 stale → amber: 8 > 4
+        ([(Rag.GREEN, True)] * 3 + [(Rag.RED, False)], Rag.AMBER),  # stale red counts red: any red
+        ([(Rag.RED, True)] + [(Rag.GREEN, True)] * 2 + [(Rag.RED, False)], Rag.RED),  # 2 red: 8 > 4
+    ],
+)
+def test_stale_project_counts_by_its_facts_and_at_least_amber(
+    minimal_health: dict[str, Health], projects: list[tuple[Rag, bool]], expected: Rag
+) -> None:
+    base = minimal_health["alpha"]
+    health = tuple(
+        replace(base, live=True, stale=not current, computed=c if current else Rag.GREY, assessed=c)
+        for c, current in projects
+    )
+    assert portfolio_status(health) is expected

@@ -324,23 +324,23 @@ def risk_content() -> Content:
 
 def test_top_risks_sorted_and_heatmap() -> None:
     reg = analyse_risks(risk_content())
-    # score desc, then impact desc, then project, then risk; completed/cancelled left out
+    # score desc, then impact desc, then project, then risk; live projects only (active, on hold):
+    # pc completed, pd proposed and pe cancelled are left out
     assert [(v.project.id, v.risk.id, v.score) for v in reg.top] == [
         ("pa", "r3", 16),  # 4 × 4
         ("pa", "r1", 15),  # 3 × 5: impact 5 before impact 3
         ("pa", "r2", 15),  # 5 × 3
-        ("pb", "r1", 15),  # 5 × 3
-        ("pd", "r1", 1),  # proposed projects count
+        ("pb", "r1", 15),  # 5 × 3 (on hold is live)
     ]
-    assert reg.open_count == 5
-    assert reg.heatmap == {(4, 4): 1, (3, 5): 1, (5, 3): 2, (1, 1): 1}  # (probability, impact)
+    assert reg.open_count == 4
+    assert reg.heatmap == {(4, 4): 1, (3, 5): 1, (5, 3): 2}  # (probability, impact); pd's (1, 1) not
 
 
 def test_top_n_limits_the_list_not_the_count() -> None:
     reg = analyse_risks(risk_content(), top_n=3)
     assert [(v.project.id, v.risk.id) for v in reg.top] == [("pa", "r3"), ("pa", "r1"), ("pa", "r2")]
-    assert reg.open_count == 5
-    assert sum(reg.heatmap.values()) == 5
+    assert reg.open_count == 4
+    assert sum(reg.heatmap.values()) == 4
 
 
 def test_critical_issues_and_open_issues() -> None:

@@ -609,3 +609,25 @@ def test_cumulative_forecast_starts_above_the_actual_by_the_stand_in() -> None:
     )
     # the forecast ends at 10 booked + 20 standing in + 30 later = 60, the full-year forecast
     assert "Full-year forecast 60 against plan 60." in chart.alt
+
+
+@pytest.mark.parametrize(
+    ("amber", "red", "expected"),
+    [
+        ("12", "16", [(11, "low"), (15, "medium"), (25, "high")]),  # the defaults: 12 amber, 16 red
+        ("10", "20", [(9, "low"), (19, "medium"), (25, "high")]),  # configured thresholds move bands
+        ("12.5", "16", [(12, "low"), (15, "medium"), (25, "high")]),  # 12 < 12.5: still low
+        ("1", "16", [(15, "medium"), (25, "high")]),  # every score ≥ 1 is amber: no green band
+        ("12", "30", [(11, "low"), (25, "medium")]),  # red out of reach (max score 25)
+    ],
+)
+def test_risk_bands_follow_the_configured_thresholds(
+    amber: str, red: str, expected: list[tuple[int, str]]
+) -> None:
+    assert [(b.upto, b.label) for b in charts.risk_bands(D(amber), D(red))] == expected
+
+
+def test_heatmap_cell_at_each_threshold_takes_its_colour() -> None:
+    bands = charts.risk_bands(D(12), D(16))
+    # 11 one below amber, 12 at amber, 15 one below red, 16 at red
+    assert [charts.band_for(s, bands).label for s in (11, 12, 15, 16)] == ["low", "medium", "medium", "high"]

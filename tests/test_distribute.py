@@ -7,6 +7,7 @@ own copy of that repository, so outboxes and logs never leak between tests.
 from __future__ import annotations
 
 import email
+import hashlib
 import io
 import json
 import shutil
@@ -359,12 +360,29 @@ def test_a_passwords_file_inside_the_repository_is_refused(repo: Path) -> None:
     assert "inside the repository" in result.output
 
 
-def test_edition_password_from_the_environment(repo: Path) -> None:
+def test_edition_password_from_the_environment(repo: Path, distributed: Path, tmp_path: Path) -> None:
     result = run("distribute", "content", "--edition", "board", env={"ITREPORT_PASSWORD_BOARD": "s3cret"})
     assert result.exit_code == 0, result.output
     copy = (repo / "output/outbox/copies/ada/board-2026-10.pdf").read_bytes()
     assert PdfReader(io.BytesIO(copy)).is_encrypted
     assert "Ada Lind" in pages_text(copy, "s3cret")[0]
+    # Encryption is random, the copy inside is not: it is the same plain copy as without a password.
+    plain = (distributed / "output/outbox/copies/ada/board-2026-10.pdf").read_bytes()
+    entry = next(e for e in log_entries(repo) if e["recipient"] == "ada")
+    assert entry["plain_sha256"] == hashlib.sha256(plain).hexdigest() != entry["sha256"]
+    # An encrypted copy that was re-saved is no longer in the log by digest: trace asks for the password.
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(copy), password="s3cret"))
+    writer.encrypt("s3cret", algorithm="AES-256")
+    resaved = tmp_path / "resaved.pdf"
+    with resaved.open("wb") as fh:
+        writer.write(fh)
+    wrong = run("trace", str(resaved), "--out", "output", input="guess\n")
+    assert wrong.exit_code == 1
+    assert "password is missing or wrong" in wrong.output
+    right = run("trace", str(resaved), "--out", "output", input="s3cret\n")
+    assert right.exit_code == 0, right.output
+    assert "given to: Ada Lind <ada@example.org> (ada)" in right.output
+    assert "found by copy id in the metadata" in right.output
 
 
 # --- outbox, reproducibility, dry run ---------------------------------------------------------

@@ -11,6 +11,8 @@ Rules (printed in the appendix):
   issue past due; amber for an open risk at or above the amber score without mitigation, or any
   open critical issue.
 - overall: the worst dimension; grey when the latest status report is older than the limit.
+  A stale project keeps its computed dimensions and reasons (`assessed`): it stays in Exceptions,
+  marked "status not reported", and counts towards the portfolio status.
 """
 
 from __future__ import annotations
@@ -62,6 +64,10 @@ class Health:
     dimensions: dict[str, Rag]
     reasons: dict[str, str]
     computed: Rag
+    """The overall colour shown: the worst dimension, grey when stale or not live."""
+    assessed: Rag
+    """The worst dimension whatever the report's age: what the facts say, for Exceptions and the
+    portfolio status, so that a red project cannot leave them by not reporting."""
     reported: Rag | None
     flagged: bool
     baseline_end: date | None
@@ -230,6 +236,7 @@ def assess(project: Project, people: dict[str, Person], t: Thresholds, as_of: da
         dimensions=dims,
         reasons=why,
         computed=computed if live else Rag.GREY,
+        assessed=worst(dims.values()),
         reported=reported,
         flagged=flagged,
         baseline_end=base_end,

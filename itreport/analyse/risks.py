@@ -1,9 +1,14 @@
-"""Risks, issues and decisions across the portfolio: top risks, heat map, critical issues, asks."""
+"""Risks, issues and decisions across the portfolio: top risks, heat map, critical issues, asks.
+
+Risks and issues count for live projects only (active or on hold), like every portfolio count:
+a proposed project's risks are not yet the division's, a closed project's no longer are.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from itreport.analyse.portfolio import LIVE
 from itreport.content import Content
 from itreport.models.projects import (
     Decision,
@@ -13,7 +18,6 @@ from itreport.models.projects import (
     ItemState,
     Priority,
     Project,
-    ProjectState,
     Risk,
 )
 
@@ -51,7 +55,7 @@ class RiskRegister:
 
 
 def analyse_risks(content: Content, top_n: int = 8) -> RiskRegister:
-    live = [p for p in content.projects if p.state not in (ProjectState.COMPLETED, ProjectState.CANCELLED)]
+    live = [p for p in content.projects if p.state in LIVE]
     risks = [RiskView(p, r) for p in live for r in p.risks if r.state is ItemState.OPEN]
     risks.sort(key=lambda v: (-v.score, -v.risk.impact, v.project.id, v.risk.id))
     heat: dict[tuple[int, int], int] = {}

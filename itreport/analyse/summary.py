@@ -1,7 +1,9 @@
 """The division's overall status: one colour per area and the worst of them.
 
 - portfolio: red when more than a quarter of live projects are red, amber when any is red or more
-  than a quarter are amber, grey (not assessed) when no project is live, else green;
+  than a quarter are amber, grey (not assessed) when no project is live, else green. A live
+  project without a current status report counts by what its facts say (its worst computed
+  dimension) and at least as amber: not reporting neither hides a red nor passes for green;
 - finance: full-year forecast variance against plan, by the budget-variance threshold (overspend
   only; an underspend is reported but does not colour the status);
 - people: amber when more than a fifth of employees have an overdue review or any required
@@ -31,12 +33,18 @@ class Status:
         return worst([self.portfolio, self.finance, self.people])
 
 
+def portfolio_colour(h: Health) -> Rag:
+    """How one live project counts towards the portfolio status (stale: assessed, at least amber)."""
+    return worst([h.assessed, Rag.AMBER]) if h.stale else h.computed
+
+
 def portfolio_status(health: tuple[Health, ...]) -> Rag:
     live = [h for h in health if h.live]
     if not live:
         return Rag.GREY  # nothing live to judge: "not assessed", never a green of zero projects
-    red = sum(1 for h in live if h.computed is Rag.RED)
-    amber = sum(1 for h in live if h.computed is Rag.AMBER)
+    colours = [portfolio_colour(h) for h in live]
+    red = sum(1 for c in colours if c is Rag.RED)
+    amber = sum(1 for c in colours if c is Rag.AMBER)
     if red * 4 > len(live):
         return Rag.RED
     if red or amber * 4 > len(live):

@@ -190,6 +190,7 @@ def build_charts(view: Briefing, fmt: Formatter, tr: Translator) -> dict[str, An
         view.risks.heatmap,
         title=tr("chart_heatmap"),
         labels=chart_labels(tr, "heatmap"),
+        bands=charts.risk_bands(view.thresholds.risk_score.amber, view.thresholds.risk_score.red),
         chart_id="heatmap",
         font_family=FONT,
     )

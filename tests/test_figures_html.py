@@ -1,0 +1,48 @@
+"""Figures as a reader sees them in the built briefing: exceptions, heat map, savings, units, years."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from itreport.cli import main
+from tests.conftest import replace_in
+
+
+def _build(edition_html: str = "out/briefing-2026-10.html") -> str:
+    result = CliRunner().invoke(main, ["build", "content", "--out", "out", "--format", "html"])
+    assert result.exit_code == 0, result.output
+    return Path(edition_html).read_text(encoding="utf-8")
+
+
+def _section(html: str, section: str) -> str:
+    start = html.index(f'aria-labelledby="{section}"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_stale_project_stays_in_exceptions_with_its_reasons(content: Path) -> None:
+    # Alpha's only report is from 20 Aug: 72 days before as-of 31 Oct (limit 45) → grey, not reported.
+    replace_in(content, "projects/alpha.yaml", "date: 2026-10-20", "date: 2026-08-20")
+    exceptions = _section(_build(), "exceptions")
+    assert "Alpha platform" in exceptions
+    assert "status not reported" in exceptions
+    assert "status report is 72 days old" in exceptions
+    # its computed reasons stay: forecast end 31 Jan 27 vs baseline 31 Dec 26 = +31 days
+    assert "+31 days against baseline" in exceptions
+
+
+def test_heat_map_counts_live_projects_only_and_says_so(content: Path) -> None:
+    # A proposed project with a severe open risk: not yet the division's, so not counted.
+    (content / "projects" / "gamma.yaml").write_text(
+        "id: gamma\nname: Gamma idea\nsponsor: S\nowner: ada.berg\ninvestment_class: run\n"
+        "phase: initiation\nstate: proposed\n"
+        "schedule:\n  baseline: {start: 2027-01-01, end: 2027-06-30}\n"
+        "budget: {capex: 0, opex: 100000}\n"
+        "risks:\n  - {id: r9, title: Severe but proposed, probability: 5, impact: 5}\n",
+        encoding="utf-8",
+    )
+    risks = _section(_build(), "risks")
+    assert "Open risks of live projects by probability and impact" in risks
+    assert "1 open risks in live projects." in risks  # alpha's r1 only; gamma is proposed
+    assert "Severe but proposed" not in risks
