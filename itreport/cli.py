@@ -359,8 +359,8 @@ def distribute_cmd(
         return
     try:
         made = dist.write_outbox(plan, now)
-    except StampError as exc:
-        click.echo(f"error: {exc}", err=True)
+    except (StampError, ValueError) as exc:  # ValueError: a header the email package refuses
+        click.echo(f"error: {_printable(str(exc))}", err=True)
         sys.exit(EXIT_DATA)
     click.echo(f"wrote {len(made)} messages to {out / dist.OUTBOX}, logged in {out / 'distribution.jsonl'}")
     deliveries = dist.deliver(plan, made, settings, resend=resend, now=now) if settings else None

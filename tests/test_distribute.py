@@ -15,7 +15,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from email.policy import default as default_policy
 from pathlib import Path
@@ -526,6 +526,11 @@ def test_compose_refuses_line_breaks_in_headers_even_past_validation() -> None:
     )
     with pytest.raises(ValueError, match="CR or LF"):
         compose(letter, date(2026, 10, 31))
+    hostile_titles = replace(letter, division="IT\r\nBcc: all@evil.example", name="Åsa Berg")
+    assert (
+        compose(hostile_titles, date(2026, 10, 31))["Subject"]
+        == "IT Bcc: all@evil.example: Rapport, oktober 2026"
+    )
     swedish = compose(letter.__class__(**{**letter.__dict__, "name": "Åsa Berg"}), date(2026, 10, 31))
     body = swedish.get_body(("plain",))
     assert body is not None

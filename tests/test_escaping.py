@@ -187,3 +187,20 @@ def test_context_functions() -> None:
     assert for_terminal("a\x1b[31mb\u202ec\n") == "a\\x1b[31mb\\u202ec\\x0a"
     assert for_html("a\x1bb\u202ec\nd\te") == "a\ufffdb\ufffdc\nd\te"
     assert css_string_body('a\r"b\\c</style>') == "a\ufffd\\22 b\\5c c\\3c /style\\3e "
+
+
+def test_diff_shows_control_characters_escaped(repo: Path) -> None:
+    value = json.dumps(f"Alpha{CONTROLS}")
+    replace_in(repo / "content", "projects/alpha.yaml", "name: Alpha platform", f"name: {value}")
+    _git(repo, "commit", "-q", "-am", "September")
+    replace_in(
+        repo / "content",
+        "projects/alpha.yaml",
+        "forecast: {start: 2026-01-01, end: 2027-01-31}",
+        "forecast: {start: 2026-01-01, end: 2027-03-31}",
+    )
+    _git(repo, "commit", "-q", "-am", "October")
+    result = CliRunner().invoke(main, ["diff", "content", "--since", "HEAD~1"])
+    assert result.exit_code == 0, result.output
+    assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]", result.output)
+    assert "Alpha\\x1b[2J\\x1b[31m\\x07\\x9b\\u202eTFARD\\u2066\\u2028\\x7f: forecast end" in result.output

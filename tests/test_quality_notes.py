@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from itreport.edition import visible_quality
-from itreport.models.briefings import Audience
+from itreport.analyse import analyse
+from itreport.build import _quality
+from itreport.edition import build_view, visible_quality
+from itreport.models.briefings import DEFAULT_EDITION, Audience
 from itreport.problems import Note
 from itreport.render.formatting import Formatter
+from itreport.render.html import render_html
 from itreport.render.i18n import Translator, catalogue
 from itreport.render.notes import note_text
-from tests.conftest import REPO
+from itreport.validate import validate_folder
+from tests.conftest import REPO, replace_in
 from tests.rendered import example_html, section, text_of
 
 
@@ -83,3 +88,28 @@ def test_every_note_key_in_the_code_is_in_every_catalogue() -> None:
     for language in ("en", "sv"):
         missing = keys - set(catalogue(language))
         assert not missing, (language, missing)
+
+
+@pytest.mark.parametrize(
+    ("locale", "sentence"),
+    [
+        (
+            "en_GB",
+            "The percent complete of Alpha platform is given as 0.6, which looks like a fraction; "
+            "it is read as 0.6 percent.",
+        ),
+        (
+            "sv_SE",
+            "Färdigställandegraden för Alpha platform är angiven som 0,6, vilket ser ut som en andel; "
+            "den läses som 0,6 procent.",
+        ),
+    ],
+)
+def test_a_new_warning_reaches_the_briefing_as_a_sentence(content: Path, locale: str, sentence: str) -> None:
+    replace_in(content, "projects/alpha.yaml", "percent_complete: 60", "percent_complete: 0.6")
+    replace_in(content, "division.yaml", "locale: en_GB", f"locale: {locale}")
+    v = validate_folder(content)
+    assert v.content is not None
+    html = render_html(build_view(analyse(v.content), DEFAULT_EDITION, _quality(v)))
+    notes = [text_of(li).strip() for li in re.findall(r"<li>(.*?)</li>", section(html, "data-quality"), re.S)]
+    assert sentence in notes

@@ -10,7 +10,7 @@ from itreport.citations import Arg, Citation, parse
 from itreport.models.base import Model
 from itreport.models.projects import DecisionState, Project
 from itreport.models.strategy import NarrativeFile, split_ref
-from itreport.problems import Problem, Severity, did_you_mean
+from itreport.problems import Note, Problem, Severity, did_you_mean
 
 
 def check(ctx: Checker) -> None:
@@ -77,6 +77,7 @@ def check(ctx: Checker) -> None:
                 message=f"decision '{ask.decision}' is already {decision.state.value}",
                 hint="remove the ask, or set the decision back to pending if it is open again",
                 rule="narrative.decided",
+                note=Note("dq_ask_decided", (("decision", decision.title), ("project", project.name))),
             )
         elif ask.decide_by and decision.needed_by and ask.decide_by != decision.needed_by:
             ctx.error(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from itreport.checks import Checker
 from itreport.models.projects import Project, ProjectState
+from itreport.problems import Note
 
 
 def check(ctx: Checker) -> None:
@@ -65,4 +66,5 @@ def _percent_not_fraction(ctx: Checker, project: Project) -> None:
             message=f"percent_complete {value} looks like a fraction; it is read as {value} %",
             hint=f"percent_complete is 0 to 100: write {shown} for {shown} %",
             rule="figures.percent-fraction",
+            note=Note("dq_percent_fraction", (("project", project.name), ("value", value))),
         )

@@ -60,7 +60,9 @@ def compose(letter: Letter, as_of: date) -> EmailMessage:
     msg = EmailMessage(policy=POLICY)
     msg["From"] = Address(display_name=letter.sender_name, addr_spec=letter.sender_email)
     msg["To"] = Address(display_name=letter.name, addr_spec=letter.email)
-    msg["Subject"] = tr("mail_subject", division=letter.division, titles=titles, period=letter.period)
+    # Division and edition titles are content: any line break or control character becomes a space.
+    subject = tr("mail_subject", division=letter.division, titles=titles, period=letter.period)
+    msg["Subject"] = " ".join("".join(ch if ch.isprintable() else " " for ch in subject).split())
     msg["Date"] = format_datetime(datetime(as_of.year, as_of.month, as_of.day, tzinfo=UTC))
     msg["Message-ID"] = message_id(letter)
     msg["X-ITReport-Copy-Ids"] = ", ".join(a.copy_id for a in letter.attachments)

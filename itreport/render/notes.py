@@ -13,8 +13,11 @@ from itreport.render.i18n import Translator
 def _value(key: str, value: NoteValue, fmt: Formatter) -> str:
     if isinstance(value, date):
         return fmt.date(value, "long")
-    if isinstance(value, int | Decimal):
+    if isinstance(value, int):
         return fmt.number(value)
+    if isinstance(value, Decimal):  # as written, up to two decimals: 0.6 stays 0.6 (0,6)
+        exponent = value.as_tuple().exponent
+        return fmt.number(value, min(2, max(0, -exponent)) if isinstance(exponent, int) else 2)
     if key == "month":  # 'YYYY-MM' from a budget file
         return fmt.month(value, "LLLL yyyy")
     return value
