@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build test lint bench validate schema clean
+.PHONY: build test lint bench fuzz validate schema clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest -q
+
+# Thousands of new cases (minutes); a crash is saved as tests/fixtures/fuzz/<base>-<hash>/.
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz ITREPORT_FUZZ_KEEP=1 $(BIN)/pytest -q -x tests/test_fuzz_fields.py tests/test_fuzz_mutation.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

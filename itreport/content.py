@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from itreport.load import ContentSource, Document, FolderSource, Position, read_all
+from itreport.load import ContentSource, Document, FolderSource, Position, read_all, unreadable
 from itreport.model_errors import problems_from_validation
 from itreport.models import KINDS, Model
 from itreport.models.base import attach_sources
@@ -145,7 +145,7 @@ def load_content(source: ContentSource, private: ContentSource | None = None) ->
             )
             continue
         obj = None
-        if doc is not None and not any(p.rule == "yaml.syntax" for p in file_problems):
+        if doc is not None and not unreadable(file_problems):
             obj = _validate(doc, KINDS[kind][0], problems)
         if obj is None:
             incomplete.add(kind)
@@ -203,7 +203,7 @@ def _merge_private(
     people = {p.id: i for i, p in enumerate(content.people)}
     for rel, doc, file_problems in read_all(private):
         problems.extend(file_problems)
-        if doc is None or any(p.rule == "yaml.syntax" for p in file_problems):
+        if doc is None or unreadable(file_problems):
             continue
         documents[doc.name] = doc
         if rel != "people.yaml":

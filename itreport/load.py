@@ -1,10 +1,11 @@
 """Read YAML content with a position for every value, from a folder or from a git revision.
 
-PyYAML's C composer gives us nodes with marks; we build plain Python values from them ourselves so
-that (a) every value and key keeps its line and column, (b) duplicate keys are an error instead of
-"last one wins", and (c) scalars follow YAML 1.2 core rules: only true/false are booleans, so
-`NO`, `on` or `yes` stay strings, and dates and numbers stay text for the models to parse exactly
-(money never passes through float; `2026-02-30` becomes a located error, not a crash).
+PyYAML's C parser gives us events with marks; `itreport.source.compose` builds plain Python values
+from them so that (a) every value and key keeps its line and column, (b) duplicate keys are an error
+instead of "last one wins", (c) scalars follow YAML 1.2 core rules: only true/false are booleans,
+so `NO`, `on` or `yes` stay strings, and dates and numbers stay text for the models to parse
+exactly (money never passes through float; `2026-02-30` becomes a located error, not a crash), and
+(d) nesting, alias expansion, line length and value count stay within documented limits.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any, Protocol
 import yaml
 
 from itreport.problems import Problem, Severity
+from itreport.source import compose
 from itreport.source.confine import Refused, Root
 
 try:  # pragma: no cover - the C loader is present in PyYAML wheels; the fallback keeps it working anyway
@@ -26,11 +28,6 @@ except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 PathKey = tuple[str | int, ...]
-
-_STR = "tag:yaml.org,2002:str"
-_NULL = "tag:yaml.org,2002:null"
-_BOOL = "tag:yaml.org,2002:bool"
-_MERGE = "tag:yaml.org,2002:merge"
 
 
 @dataclass(frozen=True)
@@ -201,7 +198,7 @@ _YAML_HINTS = {
 }
 
 
-def _yaml_problem(name: str, exc: yaml.YAMLError) -> Problem:
+def _yaml_problem(name: str, exc: yaml.YAMLError, text: str = "") -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     context_mark = getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
@@ -215,6 +212,10 @@ def _yaml_problem(name: str, exc: yaml.YAMLError) -> Problem:
         mark = context_mark
         message = f"YAML syntax error: this {context.removeprefix('while parsing a ')} is never closed"
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    lines = text.splitlines()
+    if text and line > len(lines):
+        # libyaml reports the end of a file without a final line break one line past it.
+        line, col = len(lines), len(lines[-1]) + 1
     key = message.removeprefix("YAML syntax error: ")
     hint = next((h for k, h in _YAML_HINTS.items() if key.startswith(k)), "")
     if not hint and ("\t" in problem or "tab character" in problem):
@@ -222,97 +223,73 @@ def _yaml_problem(name: str, exc: yaml.YAMLError) -> Problem:
     return Problem(name, line, col, Severity.ERROR, message, hint=hint, rule="yaml.syntax")
 
 
-class _Builder:
-    """Turns a composed node tree into plain values, recording positions and duplicate keys."""
-
-    def __init__(self, doc: Document) -> None:
-        self.doc = doc
-        self.problems: list[Problem] = []
-
-    def build(self, node: yaml.Node, path: PathKey) -> Any:
-        m = node.start_mark
-        width = max(1, node.end_mark.index - m.index) if m.line == node.end_mark.line else 1
-        self.doc.values[path] = Position(m.line + 1, m.column + 1, width)
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        assert isinstance(node, yaml.ScalarNode)
-        return _scalar(node)
-
-    def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            km = key_node.start_mark
-            kpos = Position(km.line + 1, km.column + 1, max(1, key_node.end_mark.index - km.index))
-            if key_node.tag == _MERGE or not isinstance(key_node, yaml.ScalarNode):
-                self.problems.append(
-                    Problem(
-                        self.doc.name,
-                        kpos.line,
-                        kpos.col,
-                        Severity.ERROR,
-                        "merge keys and complex keys are not supported",
-                        hint="write the keys out in full; each entry should stand on its own",
-                        width=kpos.width,
-                        rule="yaml.key",
-                    )
-                )
-                continue
-            key = str(key_node.value)
-            if key in out:
-                first = self.doc.keys[(*path, key)]
-                self.problems.append(
-                    Problem(
-                        self.doc.name,
-                        kpos.line,
-                        kpos.col,
-                        Severity.ERROR,
-                        f"duplicate key '{key}'",
-                        hint=f"'{key}' is already set on line {first.line}; remove one of them",
-                        width=kpos.width,
-                        rule="yaml.duplicate-key",
-                    )
-                )
-                continue
-            self.doc.keys[(*path, key)] = kpos
-            out[key] = self.build(value_node, (*path, key))
-        return out
+MAX_LINE_CHARS = 10_000
+"""Longest line read: past it a file is refused before parsing (docs/content.md "Input limits")."""
+_SHOWN = 120
 
 
-def _scalar(node: yaml.ScalarNode) -> Any:
-    value: str = node.value
-    if node.style is not None:  # quoted or block scalars are always strings
-        return value
-    if node.tag == _NULL:
+def _long_line(name: str, text: str) -> Problem | None:
+    """The first line longer than MAX_LINE_CHARS, as a located problem."""
+    if len(text) <= MAX_LINE_CHARS:
         return None
-    if node.tag == _BOOL and value in ("true", "True", "TRUE", "false", "False", "FALSE"):
-        return value.lower() == "true"
-    # Everything else (YAML 1.1 booleans like NO/on, ints, floats, timestamps) stays text: the
-    # models parse numbers to Decimal/int and dates exactly, and strings stay what was written.
-    return value
+    for number, line in enumerate(text.splitlines(), start=1):
+        if len(line) > MAX_LINE_CHARS:
+            return Problem(
+                name,
+                number,
+                1,
+                Severity.ERROR,
+                f"line is longer than {MAX_LINE_CHARS:,} characters ({len(line):,})",
+                hint="break long text over several lines with a block scalar ('|' or '>')",
+                rule="yaml.limit",
+            )
+    return None
 
 
 def parse(name: str, raw: bytes) -> tuple[Document | None, list[Problem]]:
     """Parse one file's bytes into a located Document, with the problems found on the way.
 
-    The document is None only when the bytes are not text; after a syntax error it holds the
-    text (for showing the line) and no data.
+    The document is None only when the bytes are not text; after a syntax error or a limit it
+    holds the text (for showing the line) and no data.
     """
     text, problem = _decode(name, raw)
     if text is None:
         return None, [problem] if problem else []
     doc = Document(name=name, text=text)
+    too_long = _long_line(name, text)
+    if too_long is not None:
+        # Keep the text for showing lines, each cut short: the file is not read any further.
+        doc.text = "\n".join(
+            line if len(line) <= _SHOWN else line[:_SHOWN] + " …" for line in text.splitlines()
+        )
+        return doc, [too_long]
+    loader = _Loader(text)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        built = compose.build(loader)
     except yaml.YAMLError as exc:
-        return doc, [_yaml_problem(name, exc)]  # the text is kept to show the line
-    if node is None:
-        doc.data = None
-        return doc, []
-    builder = _Builder(doc)
-    doc.data = builder.build(node, ())
-    return doc, builder.problems
+        return doc, [_yaml_problem(name, exc, text)]  # the text is kept to show the line
+    except compose.LimitExceeded as exc:
+        return doc, [_located(name, exc.where)]
+    finally:
+        loader.dispose()
+    doc.data = built.data
+    doc.values = {path: Position(*place) for path, place in built.values.items()}
+    doc.keys = {path: Position(*place) for path, place in built.keys.items()}
+    return doc, [_located(name, where) for where in built.problems]
+
+
+UNREADABLE_RULES = frozenset(("yaml.syntax", "yaml.limit", "yaml.alias"))
+
+
+def unreadable(problems: list[Problem]) -> bool:
+    """True when parsing stopped (syntax error or a limit): the file has no data to validate."""
+    return any(p.rule in UNREADABLE_RULES for p in problems)
+
+
+def _located(name: str, where: compose.Located) -> Problem:
+    return Problem(
+        name, where.line, where.col, Severity.ERROR, where.message, where.hint, where.width, where.rule
+    )
 
 
 def read_all(source: ContentSource) -> Iterator[tuple[str, Document | None, list[Problem]]]:

@@ -221,6 +221,14 @@ _MESSAGES: dict[str, Msg] = {
         f"{f} is too long ({len(str(e['input']))} characters; at most {_ctx(e, 'max_length')})",
         "shorten it; longer text belongs in a Markdown field such as a summary or description",
     ),
+    "markdown_nesting": lambda e, f: (
+        f"{f}: {e['msg']}",
+        "flatten the quotes or lists; a briefing reads best with one or two levels",
+    ),
+    "markdown_markup": lambda e, f: (
+        f"{f}: {e['msg']}",
+        "shorten the text or move the links to a specification document",
+    ),
     "unknown_locale": lambda e, f: (
         f"unknown locale {_shown(e['input'])}{did_you_mean(str(e['input']), _locales())}",
         "use a language and country code that Babel knows, e.g. en_GB, sv_SE or de_DE",

@@ -10,7 +10,7 @@ import pytest
 from itreport.render.i18n import catalogue
 from tests.rendered import example_html, text_of
 
-ABBREVIATIONS = ("EAC", "BAC", "PV", "EV", "AC", "CPI", "SPI", "FTE", "RAG")
+ABBREVIATIONS = ("EAC", "BAC", "PV", "EV", "AC", "CPI", "SPI", "FTE", "FY", "RAG")
 # Not abbreviations a reader needs spelled out: the division's own name, the draft stamp, PDF.
 WORDS = {"IT", "HR", "DRAFT", "PDF", "NOT", "UNDER", "EJ"}  # words of the marks, not abbreviations
 EDITIONS = ("board", "executive", "finance", "management")

@@ -411,7 +411,7 @@ def test_revenue_by_business_unit() -> None:
     assert fin.revenue_by_unit == (("grid", D("5"), D("6")), ("retail", D("37"), D("30")))
 
 
-def test_savings_exclude_dropped() -> None:
+def test_dropped_saving_stays_in_the_list_and_the_target_total() -> None:
     savings = [
         {
             "id": "a",
@@ -446,10 +446,15 @@ def test_savings_exclude_dropped() -> None:
     )
     fin = analyse_finance(content)
     assert fin is not None
-    assert [s.id for s in fin.savings] == ["a", "c"]
-    assert fin.savings_target == D("400")  # 100 + 300 (b dropped)
-    assert fin.savings_realised == D("75")  # 50 + 25 (b's 30 not counted)
-    assert fin.savings_pct == D("18.75")  # 75 / 400 = 18.75, exact
+    # A dropped saving is a saving not delivered: it stays, with its state, and in the totals.
+    assert [(s.id, s.state.value) for s in fin.savings] == [
+        ("a", "achieved"),
+        ("b", "dropped"),
+        ("c", "at_risk"),
+    ]
+    assert fin.savings_target == D("600")  # 100 + 200 + 300
+    assert fin.savings_realised == D("105")  # 50 + 30 + 25
+    assert fin.savings_pct == D("17.5")  # 105 / 600 = 17.5
 
 
 # --- project costs ----------------------------------------------------------------------------

@@ -85,11 +85,12 @@ def test_pdf_is_archival_and_tagged(built: Path) -> None:
 
 def test_pdf_shows_hand_computed_key_figures(built: Path) -> None:
     text = _text(built / "briefing-2026-10.pdf")
-    # Plan 12,000,000 + 1,000,000 = 13.0 MSEK; forecast: staff 9×1,000,000 + 1,100,000 (Oct actual)
-    # + 2×1,100,000 (Nov–Dec forecast) = 12,300,000, alpha 400,000 actual, no later plan → 12.7 MSEK.
-    assert "12.7 MSEK" in text and "plan 13.0 MSEK" in text
-    # Variance 12.7 − 13.0 = −0.3 MSEK; −300,000 / 13,000,000 = −2.307…% → −2.3%.
-    assert "−0.3 MSEK" in text and "−2.3%" in text
+    # Plan 12,000,000 + 1,000,000 = 13,000,000; forecast: staff 9×1,000,000 + 1,100,000 (Oct actual)
+    # + 2×1,100,000 (Nov–Dec forecast) = 12,300,000, alpha 400,000 actual, no later plan → 12,700,000.
+    # Variance 12,700,000 − 13,000,000 = −300,000: in MSEK that is "−0.3", one significant digit,
+    # so the whole tile group is in kSEK; −300,000 / 13,000,000 = −2.307…% → −2.3%.
+    assert "12,700 kSEK" in text and "plan 13,000 kSEK" in text
+    assert "−300 kSEK" in text and "−2.3%" in text
     # Headcount on 31 Oct: five people on staff (Finn left in June); FTE 4 × 1 + 0.8 = 4.8.
     assert "4.8 FTE" in text
     for heading in SECTIONS:

@@ -352,8 +352,9 @@ def test_missing_actual_is_an_error_with_strict_and_marked_in_the_briefing(conte
     result = CliRunner().invoke(main, ["build", "content", "--out", "out", "--format", "html"])
     assert result.exit_code == 0, result.output
     html = Path("out/briefing-2026-10.html").read_text()
-    # forecast 12,300,000 + 400,000 booked + June's plan 494,999.50 = 13,194,999.50, not 12.7 MSEK
-    assert "13.2\u00a0MSEK*" in html
+    # forecast 12,300,000 + 400,000 booked + June's plan 494,999.50 = 13,194,999.50, not 12,700,000;
+    # the variance +194,999.50 is 0.19 MSEK, so the tiles are in kSEK: 13,194.9995 → 13,195
+    assert "13,195\u00a0kSEK*" in html
     assert "Incomplete: no actual booked for Alpha build (Jun 2026)" in html
     assert html.count('<sup class="incomplete"') >= 3  # actual, YTD variance and forecast cells
     # and the appendix says so in a sentence, once (the check's note; the build adds no second one)

@@ -235,7 +235,9 @@ def analyse_finance(content: Content, budget: BudgetFile | None = None) -> Finan
         plan, actual = units.get(rr.revenue.business_unit, (ZERO, ZERO))
         units[rr.revenue.business_unit] = (plan + rr.plan_ytd, actual + rr.actual_ytd)
 
-    savings = tuple(s for s in budget.savings if s.state.value != "dropped")
+    # Every saving, dropped ones included: a dropped saving is a saving not delivered, so its
+    # target stays in the target total and it stays in the table with its state.
+    savings = tuple(budget.savings)
     return Finance(
         fiscal_year=budget.fiscal_year,
         months=tuple(months),

@@ -27,7 +27,11 @@ MAX_DAYS = 3650
 """Day-count settings (horizons, staleness) reach at most ten years."""
 MAX_LABEL = 200
 MAX_TEXT = 2000
-MAX_MARKDOWN = 20000
+MAX_MARKDOWN = 5000
+MAX_MARKDOWN_NESTING = 16
+"""Quote and list levels (and two-space indents) in Markdown; python-markdown recurses per level."""
+MAX_MARKDOWN_MARKUP = 100
+"""'[' and '<' per Markdown field: python-markdown's link and tag patterns are quadratic in them."""
 
 
 class _MoneyMark:
@@ -81,9 +85,43 @@ Label = Annotated[str, StringConstraints(max_length=MAX_LABEL)]
 """A name or title: one line on a page."""
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
 """A sentence or short paragraph of plain text."""
+_CONTAINER = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))")
+
+
+def markdown_nesting(line: str) -> int:
+    """How deeply a Markdown line nests: quote and list markers, plus two spaces of indent each."""
+    expanded = line.expandtabs(4)
+    depth = (len(expanded) - len(expanded.lstrip(" "))) // 2
+    pos = 0
+    while match := _CONTAINER.match(expanded, pos):
+        depth += 1
+        pos = match.end()
+    return depth
+
+
+def _markdown_limits(value: str) -> str:
+    """Refuse Markdown that would take the renderer (python-markdown) too deep or too long."""
+    for number, line in enumerate(value.splitlines(), start=1):
+        if markdown_nesting(line) > MAX_MARKDOWN_NESTING:
+            raise PydanticCustomError(
+                "markdown_nesting",
+                "Markdown nested more than {limit} levels deep (line {line} of the text)",
+                {"limit": MAX_MARKDOWN_NESTING, "line": number},
+            )
+    for char, name in (("[", "links or '[' brackets"), ("<", "'<' characters")):
+        if value.count(char) > MAX_MARKDOWN_MARKUP:
+            raise PydanticCustomError(
+                "markdown_markup",
+                "Markdown with more than {limit} {name}",
+                {"limit": MAX_MARKDOWN_MARKUP, "name": name},
+            )
+    return value
+
+
 Markdown = Annotated[
     str,
     StringConstraints(max_length=MAX_MARKDOWN),
+    AfterValidator(_markdown_limits),
     Field(description="Markdown text (rendered and sanitised)."),
 ]
 

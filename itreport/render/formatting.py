@@ -47,6 +47,21 @@ class Formatter:
     def signed_kilo(self, value: Decimal | None) -> str:
         return "–" if value is None else self.signed(value / THOUSAND)
 
+    def amount(self, value: Decimal | None, scale: Any) -> str:
+        """An amount in a table's or tile group's unit (`render.units.Scale`), without the unit."""
+        return "–" if value is None else self.number(Decimal(value) / scale.factor, scale.places)
+
+    def signed_amount(self, value: Decimal | None, scale: Any) -> str:
+        """The same with its sign, for variance columns ('+40', '−3')."""
+        return "–" if value is None else self.signed(Decimal(value) / scale.factor, scale.places)
+
+    def amount_unit(self, value: Decimal | None, scale: Any, signed: bool = False) -> str:
+        """An amount with its unit, for tiles and sentences: '13.0 MSEK', '+40 kEUR'."""
+        if value is None:
+            return "–"
+        text = self.signed_amount(value, scale) if signed else self.amount(value, scale)
+        return f"{text}\u00a0{scale.label}"
+
     def mega(self, value: Decimal | None, places: int = 1) -> str:
         """Amount in millions with the unit, for headline figures: '98.1 MSEK'."""
         return "–" if value is None else f"{self.number(value / MILLION, places)}\u00a0M{self.currency}"
@@ -103,6 +118,9 @@ class Formatter:
             "kilo": self.kilo,
             "signed_kilo": self.signed_kilo,
             "mega": self.mega,
+            "amount": self.amount,
+            "signed_amount": self.signed_amount,
+            "amount_unit": self.amount_unit,
             "signed_mega": self.signed_mega,
             "percent": self.percent,
             "date": self.date,

@@ -20,11 +20,13 @@ from itreport.describe import GROUPS
 from itreport.edition import Briefing, template_view
 from itreport.models.base import month_start
 from itreport.render.chartpages import in_parts, money_unit, part_title
+from itreport.render import units
 from itreport.render.env import make_env, theme_dirs
-from itreport.render.formatting import THOUSAND, Formatter
+from itreport.render.formatting import Formatter
 from itreport.render.i18n import Translator
 from itreport.render.notes import note_text
 from itreport.render.sandbox import refuse_external, render_template
+from itreport.render.units import MILLION, THOUSAND, Scale
 
 FONT = "Source Sans 3, DejaVu Sans, sans-serif"
 
@@ -57,13 +59,12 @@ def money_table(
     label: Any,
     trends: dict[str, Any] | None = None,
     total_trend: Any = None,
+    factor: Decimal = THOUSAND,
 ) -> tuple[list[MoneyRow], MoneyRow]:
-    """Rows and total row in thousands; each column is rounded with largest remainders."""
+    """Rows and total row in units of `factor`; each column is rounded with largest remainders."""
     cols: dict[str, list[Decimal]] = {}
     for name in ("plan_ytd", "actual_ytd", "plan_fy", "forecast_fy"):
-        cols[name] = [
-            x / THOUSAND for x in round_to_total([getattr(g.figures, name) for g in groups], THOUSAND)
-        ]
+        cols[name] = [x / factor for x in round_to_total([getattr(g.figures, name) for g in groups], factor)]
     rows = [
         MoneyRow(
             label(g.key),
@@ -91,6 +92,37 @@ def money_table(
     return rows, total
 
 
+def group_amounts(groups: tuple[Group, ...]) -> list[Decimal]:
+    """Every amount a money table shows, exact variances included (they choose its unit)."""
+    figs = [g.figures for g in groups] + [sum_figures(g.figures for g in groups)]
+    return [
+        x
+        for f in figs
+        for x in (f.plan_ytd, f.actual_ytd, f.plan_fy, f.forecast_fy, f.variance_ytd, f.variance_fy)
+    ]
+
+
+@dataclass(frozen=True)
+class SavingRow:
+    title: str
+    state: str
+    target: Decimal
+    realised: Decimal
+
+
+def saving_rows(savings: tuple[Any, ...], factor: Decimal) -> tuple[list[SavingRow], SavingRow]:
+    """Every saving (dropped ones too, with their state) in units of `factor`; columns add up."""
+    targets = round_to_total([s.target for s in savings], factor)
+    realised = round_to_total([s.realised for s in savings], factor)
+    rows = [
+        SavingRow(s.title, s.state.value, targets[i] / factor, realised[i] / factor)
+        for i, s in enumerate(savings)
+    ]
+    return rows, SavingRow(
+        "total", "", sum((r.target for r in rows), ZERO), sum((r.realised for r in rows), ZERO)
+    )
+
+
 @dataclass(frozen=True)
 class SpendRow:
     key: str
@@ -100,11 +132,11 @@ class SpendRow:
     actual: Decimal
 
 
-def spend_rows(items: tuple[Any, ...]) -> tuple[list[SpendRow], SpendRow]:
-    budgets = round_to_total([s.budget for s in items], THOUSAND)
-    actuals = round_to_total([s.actual for s in items], THOUSAND)
+def spend_rows(items: tuple[Any, ...], factor: Decimal = THOUSAND) -> tuple[list[SpendRow], SpendRow]:
+    budgets = round_to_total([s.budget for s in items], factor)
+    actuals = round_to_total([s.actual for s in items], factor)
     rows = [
-        SpendRow(s.key, s.label, s.projects, budgets[i] / THOUSAND, actuals[i] / THOUSAND)
+        SpendRow(s.key, s.label, s.projects, budgets[i] / factor, actuals[i] / factor)
         for i, s in enumerate(items)
     ]
     return rows, SpendRow(
@@ -114,6 +146,65 @@ def spend_rows(items: tuple[Any, ...]) -> tuple[list[SpendRow], SpendRow]:
         sum((r.budget for r in rows), ZERO),
         sum((r.actual for r in rows), ZERO),
     )
+
+
+def scale(values: Any, options: tuple[tuple[Decimal, int], ...], tr: Translator, currency: str) -> Scale:
+    """The unit for one table or tile group (see `units`), with its printed label."""
+    factor, places = units.choose(values, options)
+    key = {MILLION: "unit_m", THOUSAND: "unit_k"}.get(factor, "unit_1")
+    return Scale(factor, places, tr(key, currency=currency))
+
+
+def table_scales(view: Briefing, tr: Translator) -> dict[str, Scale]:
+    """One unit per table and per tile group, from every amount it shows."""
+    cur = view.division.currency
+    live = [h for h in view.portfolio if h.live]
+    closed = [h for h in view.portfolio if not h.live]
+    ev = [h.earned_value for h in view.portfolio if h.earned_value is not None]
+    s = view.strategy
+    out = {
+        "portfolio": scale([x for h in live for x in (h.budget, h.eac)], units.TABLE, tr, cur),
+        "closed": scale(
+            [x for h in closed for x in (h.budget, h.project.budget.actual_to_date)], units.TABLE, tr, cur
+        ),
+        "ev": scale([x for e in ev for x in (e.pv, e.ev, e.ac, e.eac)], units.TABLE, tr, cur),
+        "objective": scale([x for o in s.by_objective for x in (o.budget, o.actual)], units.TABLE, tr, cur),
+        "class": scale([x for o in s.by_class for x in (o.budget, o.actual)], units.TABLE, tr, cur),
+        "benefits": scale([s.benefits_planned, s.benefits_realised], units.TILES, tr, cur),
+    }
+    f = view.finance
+    if f is not None:
+        t = f.total
+        out |= {
+            "tiles": scale(
+                [t.plan_fy, t.forecast_fy, t.variance_fy, t.actual_ytd, t.plan_ytd], units.TILES, tr, cur
+            ),
+            "category": scale(group_amounts(f.by_category), units.TABLE, tr, cur),
+            "nature": scale(group_amounts(f.by_nature), units.TABLE, tr, cur),
+            "cost_centre": scale(group_amounts(f.by_cost_centre), units.TABLE, tr, cur),
+            "projects": scale(
+                [x for p in f.projects for x in (p.budget, p.actual_to_date, p.eac, p.variance)],
+                units.TABLE,
+                tr,
+                cur,
+            ),
+            "savings": scale(
+                [x for v in f.savings for x in (v.target, v.realised)]
+                + [f.savings_target, f.savings_realised],
+                units.TABLE,
+                tr,
+                cur,
+            ),
+            "revenue": scale([x for _u, p, a in f.revenue_by_unit for x in (p, a)], units.TABLE, tr, cur),
+        }
+    return out
+
+
+def fiscal_year_label(fiscal_year: int, start_month: int, tr: Translator) -> str:
+    """'Full year 2026' for a calendar year; 'FY 2026/27' for a year that starts in another month."""
+    if start_month == 1:
+        return tr("full_year", year=str(fiscal_year))
+    return tr("fiscal_year_split", year=f"{fiscal_year}/{(fiscal_year + 1) % 100:02d}")
 
 
 def chart_labels(tr: Translator, prefix: str) -> dict[str, str]:
@@ -300,22 +391,29 @@ def render_html(
         f"{div.period.end.year:04d}-{div.period.end.month:02d}", "LLLL yyyy"
     )
     trends = trends or trend_marks(view, fmt, tr)
+    scales = table_scales(view, tr)
     finance_tables = []
+    savings: tuple[list[SavingRow], SavingRow | None] = ([], None)
     if view.finance is not None:
         f = view.finance
+        cat, cc, nat = scales["category"], scales["cost_centre"], scales["nature"]
         cat_rows, cat_total = money_table(
-            f.by_category, lambda k: tr("cat_" + k), trends.get("category"), trends.get("forecast_total")
+            f.by_category,
+            lambda k: tr("cat_" + k),
+            trends.get("category"),
+            trends.get("forecast_total"),
+            cat.factor,
         )
-        cc_rows, cc_total = money_table(f.by_cost_centre, lambda k: view.centres.get(k, k))
-        nat_rows, nat_total = money_table(f.by_nature, lambda k: tr("nature_" + k))
-        unit = tr("unit_k", currency=div.currency)
+        cc_rows, cc_total = money_table(f.by_cost_centre, lambda k: view.centres.get(k, k), factor=cc.factor)
+        nat_rows, nat_total = money_table(f.by_nature, lambda k: tr("nature_" + k), factor=nat.factor)
         finance_tables = [
-            (tr("by_category_caption", unit=unit), cat_rows, cat_total, tr("col_category")),
-            (tr("by_nature_caption", unit=unit), nat_rows, nat_total, tr("col_nature")),
-            (tr("by_cost_centre_caption", unit=unit), cc_rows, cc_total, tr("col_cost_centre")),
+            (tr("by_category_caption", unit=cat.label), cat_rows, cat_total, tr("col_category")),
+            (tr("by_nature_caption", unit=nat.label), nat_rows, nat_total, tr("col_nature")),
+            (tr("by_cost_centre_caption", unit=cc.label), cc_rows, cc_total, tr("col_cost_centre")),
         ]
-    objective_rows, objective_total = spend_rows(view.strategy.by_objective)
-    class_rows, class_total = spend_rows(view.strategy.by_class)
+        savings = saving_rows(f.savings, scales["savings"].factor)
+    objective_rows, objective_total = spend_rows(view.strategy.by_objective, scales["objective"].factor)
+    class_rows, class_total = spend_rows(view.strategy.by_class, scales["class"].factor)
     context = {
         "view": view,
         "lang": div.locale.split("_")[0],
@@ -336,6 +434,12 @@ def render_html(
         "class_rows": class_rows,
         "class_total": class_total,
         "roles": view.roles,
+        "scales": scales,
+        "saving_rows": savings[0],
+        "saving_total": savings[1],
+        "full_year_label": fiscal_year_label(view.finance.fiscal_year, div.fiscal_year_start, tr)
+        if view.finance is not None
+        else "",
         "change_groups": GROUPS,
         "incomplete_items": incomplete_items(view, fmt),
         "data_quality": [note_text(n, fmt, tr) for n in view.data_quality],

@@ -47,6 +47,14 @@ CONTEXT: dict[str, str] = {
     "change_groups": "The groups of 'Since the last briefing' as (title key, change kinds), in order; "
     "the same groups `itreport diff` prints.",
     "data_quality": "Data-quality notes this audience may read, as sentences in its language.",
+    "scales": "The unit of each table and tile group (`scales.tiles`, `scales.category`, "
+    "`scales.savings`, ...): `factor`, `places` and the printed `label`; use with the `amount`, "
+    "`signed_amount` and `amount_unit` filters.",
+    "saving_rows": "Every saving (dropped ones too) with `title`, `state`, `target` and `realised` in "
+    "`scales.savings`, rounded to add up to `saving_total`.",
+    "saving_total": "The total row of `saving_rows`.",
+    "full_year_label": "The fiscal year's name: `Full year 2026`, or `FY 2026/27` when it does not start "
+    "in January.",
     "incomplete_items": "The budget lines and months without actuals, as one text for the "
     "'incomplete' note beside totals that lack them.",
 }
