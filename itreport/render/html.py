@@ -19,8 +19,8 @@ from itreport.analyse.portfolio import DIMENSIONS, rag_counts
 from itreport.describe import GROUPS
 from itreport.edition import Briefing, template_view
 from itreport.models.base import month_start
-from itreport.render.chartpages import in_parts, money_unit, part_title
 from itreport.render import units
+from itreport.render.chartpages import in_parts, money_unit, part_title
 from itreport.render.env import make_env, theme_dirs
 from itreport.render.formatting import Formatter
 from itreport.render.i18n import Translator
