@@ -34,8 +34,8 @@ fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz ITREPORT_FUZZ_KEEP=1 $(BIN)/pytest -q -x tests/test_fuzz_fields.py tests/test_fuzz_mutation.py
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
-	$(BIN)/python bench/serve_latency.py
+	$(BIN)/python bench/example.py; status=$$?; $(BIN)/python bench/serve_latency.py || status=1; \
+	$(BIN)/python bench/run.py && exit $$status
 
 clean:
 	rm -rf $(VENV) output

@@ -10,18 +10,16 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from itreport.analyse import analyse
 from itreport.baseline import BaselineError, changes_since, create_tag, load_baseline
+from itreport.buildcache import EditionRecords, edition_key
 from itreport.edition import build_view
 from itreport.gitrepo import provenance
 from itreport.models.base import month_of
 from itreport.models.briefings import DEFAULT_EDITION, Edition
 from itreport.problems import Note, ProblemsFound, Severity
-from itreport.render.html import render_html
-from itreport.render.pdf import RenderError, html_to_pdf
-from itreport.render.sandbox import TemplateFailure
+from itreport.render.jobs import Job, render_all
 from itreport.render.theme import DEFAULT_THEME
 from itreport.source.confine import folder_refusal
 from itreport.validate import Validation, validate_folder
@@ -67,6 +65,8 @@ class BuildOptions:
     private: Path | None = None
     since: str | None = None
     tag: bool = False
+    jobs: int = 0
+    """Worker processes for rendering; 0 is one per core (memory permitting), 1 renders here."""
 
 
 def output_name(edition: Edition, period_month: str, as_of: str) -> str:
@@ -95,7 +95,9 @@ def _quality(validation: Validation) -> tuple[tuple[str, Note | None], ...]:
 
 
 def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: None) -> BuildResult:
+    """Validate, analyse, render every edition whose inputs changed, and write the set."""
     validation = validate_folder(options.content, options.private)
+    progress(f"validated {len(validation.sources)} files")
     if validation.failed(options.strict) or validation.content is None:
         raise ProblemsFound(validation.problems, validation.sources)
     content = validation.content
@@ -115,6 +117,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
     except BaselineError as exc:
         raise UsageProblem(str(exc)) from None
     changes = changes_since(baseline, analysis)
+    progress("analysed" + (f" and compared with {baseline.rev}" if baseline.rev else ""))
     quality = _quality(validation)
     if baseline.warning:
         quality += (("baseline", Note("dq_baseline_unreadable", (("rev", baseline.rev or ""),))),)
@@ -125,6 +128,9 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
     if baseline.warning:
         result.warnings.append(baseline.warning)
     div = content.division
+    formats = tuple(f for f in FORMATS if f in options.formats)
+    records = EditionRecords(options.out)
+    plans = []
     for edition in editions:
         view = build_view(
             analysis,
@@ -135,26 +141,70 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
             versioned=prov.versioned,
             changes=changes,
         )
-        html = _render(view, templates)
         base = output_name(edition, month_of(div.period.end), div.as_of.isoformat())
-        if "html" in options.formats:
-            data = html.encode("utf-8")
-            path = options.out / f"{base}.html"
+        names = {kind: f"{base}.{kind}" for kind in formats}
+        key = edition_key(view, templates, formats)
+        kept = records.unchanged(edition.id, key)
+        if kept is not None and set(kept["files"]) != set(names.values()):
+            kept = None
+        plans.append((edition, view, names, key, kept))
+    jobs = [
+        Job(
+            edition.id,
+            view,
+            templates,
+            formats,
+            tuple(roots),
+            div.as_of,
+            edition.pdf_variant,
+            records.earlier_pdf(edition.id, names["pdf"]) if "pdf" in names else None,
+        )
+        for edition, view, names, _key, kept in plans
+        if kept is None
+    ]
+    progress(
+        f"rendering {len(jobs)} of {len(plans)} editions"
+        + (" (the others are unchanged)" if len(jobs) < len(plans) else "")
+    )
+    rendered = {
+        r.edition: r
+        for r in render_all(
+            jobs,
+            options.jobs,
+            lambda r: progress(f"rendered {r.edition}" + (" (its PDF is unchanged)" if r.pdf_reused else "")),
+        )
+    }
+    failed = next((r.error for r in rendered.values() if r.error), None)
+    if failed:
+        raise TemplateProblem(failed)
+    for edition, view, names, key, kept in plans:
+        if kept is not None:
+            for kind, name in names.items():
+                result.written.append(
+                    Written(
+                        options.out / name, edition, view.classification, kind, kept["files"][name], False
+                    )
+                )
+            result.warnings.extend(kept["warnings"])
+            continue
+        made = rendered[edition.id]
+        warnings = [f"{edition.id}: WeasyPrint: {w}" for w in made.warnings]
+        if made.pdf_reused:  # same HTML as last time: the PDF was kept, and so were its warnings
+            warnings = records.entries[edition.id]["warnings"]
+        result.warnings.extend(warnings)
+        digests = {}
+        for kind, name in names.items():
+            data = made.html if kind == "html" else made.pdf
+            assert data is not None
+            path = options.out / name
+            digests[name] = sha256(data)
             result.written.append(
-                Written(path, edition, view.classification, "html", sha256(data), atomic_write(path, data))
+                Written(path, edition, view.classification, kind, digests[name], atomic_write(path, data))
             )
-        if "pdf" in options.formats:
-            try:
-                pdf, warnings = html_to_pdf(html, DEFAULT_THEME, roots, div.as_of, edition.pdf_variant)
-            except RenderError as exc:
-                raise TemplateProblem(f"edition '{edition.id}': {exc}") from None
-            result.warnings.extend(f"{edition.id}: WeasyPrint: {w}" for w in warnings)
-            path = options.out / f"{base}.pdf"
-            result.written.append(
-                Written(path, edition, view.classification, "pdf", sha256(pdf), atomic_write(path, pdf))
-            )
-        progress(edition.id)
+        records.remember(edition.id, key, digests, warnings, made.pdf_source)
     _write_manifest(options.out, result, content.division.as_of.isoformat())
+    records.save()
+    progress(f"wrote {sum(w.changed for w in result.written)} files into {options.out}")
     if options.tag:
         if prov.dirty or prov.commit is None:
             raise UsageProblem("--tag: the data has uncommitted changes; commit them, then build with --tag")
@@ -167,13 +217,6 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
 
 class TemplateProblem(Exception):
     """A template failed (syntax, missing label, sandbox violation): exit code 1 with the place."""
-
-
-def _render(view: Any, templates: Path | None) -> str:
-    try:
-        return render_html(view, templates)
-    except TemplateFailure as exc:
-        raise TemplateProblem(f"{exc} (edition '{view.edition.id}')") from None
 
 
 def _write_manifest(out: Path, result: BuildResult, as_of: str) -> None:

@@ -8,16 +8,17 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from itreport.controls import for_terminal
 from itreport.problems import ProblemsFound
 from itreport.report import FORMATS
-from itreport.schema import stale_schemas, write_schemas
 from itreport.source.confine import folder_refusal
-from itreport.validate import Validation, validate_folder
+
+if TYPE_CHECKING:  # imported where used: a build with nothing changed must start fast
+    from itreport.validate import Validation
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 
@@ -38,6 +39,8 @@ private_option = click.option(
 
 
 def _load(content: Path, private: Path | None) -> Validation:
+    from itreport.validate import validate_folder
+
     if not content.is_dir():
         raise click.UsageError(f"content folder '{content}' does not exist")
     return validate_folder(content, private)
@@ -102,6 +105,8 @@ def schema_cmd(content: Path, check: bool) -> None:
 
     Example: itreport schema content
     """
+    from itreport.schema import stale_schemas, write_schemas
+
     if not content.is_dir():
         raise click.UsageError(f"content folder '{content}' does not exist")
     refused = folder_refusal(content, "content folder")
@@ -159,6 +164,13 @@ def schema_cmd(content: Path, check: bool) -> None:
     help="Compare with the data at this git revision (default: the newest briefing/* tag).",
 )
 @click.option("--tag", is_flag=True, help="After building, tag HEAD as briefing/<as-of> (the next baseline).")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Processes rendering editions at once; 0 is one per core (memory permitting).",
+)
 def build_cmd(
     content: Path,
     out: Path,
@@ -169,23 +181,58 @@ def build_cmd(
     private: Path | None,
     since: str | None,
     tag: bool,
+    jobs: int,
 ) -> None:
     """Validate CONTENT, then write the briefings (HTML and PDF) into --out.
 
     A data error stops the build with the same report as `validate`; earlier outputs are left
-    untouched.
+    untouched. Editions whose inputs did not change are not rendered again, and a build with
+    nothing changed only repeats the last report.
 
     Example: itreport build content --out output --edition board
     """
-    from itreport.build import FORMATS as OUTPUT_FORMATS  # WeasyPrint is slow to import: only here
-    from itreport.build import BuildOptions, TemplateProblem, UsageProblem, build
+    from itreport import buildcache
 
     if not content.is_dir():
         raise click.UsageError(f"content folder '{content}' does not exist")
-    formats = OUTPUT_FORMATS if fmt == "all" else (fmt,)
-    options = BuildOptions(content, out, formats, editions, strict, templates, private, since, tag)
+    formats = ("html", "pdf") if fmt == "all" else (fmt,)
+    key = None
+    if not tag:  # a tagging build always runs: tagging is its point
+        beside = content.resolve().parent / "templates"
+        settings: dict[str, object] = {"out": out.resolve(), "formats": formats, "editions": editions}
+        settings |= {"strict": strict, "templates": templates, "private": private, "since": since}
+        key = buildcache.build_key(settings, content, private, templates or beside, since)
+        lines = buildcache.previous_build(out, key)
+        if lines is not None:
+            click.echo("itreport: nothing changed since the last build", err=True)
+            for to_stderr, text in lines:
+                click.echo(text, err=to_stderr)
+            return
+    _build(content, out, formats, editions, strict, templates, private, since, tag, jobs, key)
+
+
+def _build(
+    content: Path,
+    out: Path,
+    formats: tuple[str, ...],
+    editions: tuple[str, ...],
+    strict: bool,
+    templates: Path | None,
+    private: Path | None,
+    since: str | None,
+    tag: bool,
+    jobs: int,
+    key: str | None,
+) -> None:
+    from itreport import buildcache
+    from itreport.build import BuildOptions, TemplateProblem, UsageProblem, build
+    from itreport.progress import build_progress
+    from itreport.validate import Validation
+
+    options = BuildOptions(content, out, formats, editions, strict, templates, private, since, tag, jobs)
     try:
-        result = build(options)
+        with build_progress() as progress:
+            result = build(options, progress)
     except ProblemsFound as exc:
         _emit(Validation(None, exc.problems, exc.sources), "text")
         what = "errors" if any(p.is_error for p in exc.problems) else "warnings (--strict)"
@@ -197,21 +244,29 @@ def build_cmd(
         click.echo(for_terminal(f"error: {exc}"), err=True)
         click.echo("build stopped; earlier outputs were left as they were", err=True)
         sys.exit(EXIT_DATA)
+    lines: list[tuple[bool, str]] = []
     for p in result.validation.problems:
         if not p.is_error:
-            click.echo(for_terminal(f"{p.file}:{p.line}:{p.col}: warning: {p.message}"), err=True)
-    for warning in result.warnings:
-        click.echo(for_terminal(f"warning: {warning}"), err=True)
-    for w in result.written:
-        click.echo(for_terminal(f"{'wrote' if w.changed else 'unchanged'} {w.path}"))
+            lines.append((True, for_terminal(f"{p.file}:{p.line}:{p.col}: warning: {p.message}")))
+    lines += [(True, for_terminal(f"warning: {warning}")) for warning in result.warnings]
+    written = [
+        (False, for_terminal(f"{'wrote' if w.changed else 'unchanged'} {w.path}")) for w in result.written
+    ]
+    after: list[tuple[bool, str]] = []
     if result.draft:
-        click.echo("note: built from uncommitted changes; every page is marked DRAFT", err=True)
+        after.append((True, "note: built from uncommitted changes; every page is marked DRAFT"))
     if not result.versioned:
-        click.echo("note: the content is not under version control; every page says so", err=True)
+        after.append((True, "note: the content is not under version control; every page says so"))
     if result.baseline:
-        click.echo(for_terminal(f"compared with {result.baseline}"), err=True)
+        after.append((True, for_terminal(f"compared with {result.baseline}")))
+    for to_stderr, text in [*lines, *written, *after]:
+        click.echo(text, err=to_stderr)
     if result.tag:
         click.echo(f"tagged {result.tag}")
+    elif key is not None:
+        same = [(False, for_terminal(f"unchanged {w.path}")) for w in result.written]
+        files = [*(w.path for w in result.written), out / "manifest.json"]
+        buildcache.remember_build(out, key, files, [*lines, *same, *after])
 
 
 @main.command("diff")
@@ -341,6 +396,8 @@ def distribute_cmd(
         secrets = load_passwords(passwords, content, os.environ)
         plan = dist.plan(dist.Options(content, out, editions, private, allow_draft), secrets)
     except ProblemsFound as exc:
+        from itreport.validate import Validation
+
         _emit(Validation(None, exc.problems, exc.sources), "text")
         click.echo("distribute stopped: an edition whose data has errors cannot be distributed", err=True)
         sys.exit(EXIT_DATA)

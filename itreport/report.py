@@ -23,12 +23,15 @@ def _summary(problems: Sequence[Problem]) -> str:
 def format_text(problems: Sequence[Problem], sources: Mapping[str, str]) -> str:
     """hledger/rustc style: `file:line:col: error: message`, the line, a caret, then the hint."""
     blocks: list[str] = []
+    split: dict[str, list[str]] = {}  # each file is split into lines once, not once per problem
     for p in problems:
         where = f"{p.file}:{p.line}:{p.col}" if p.line else p.file
         lines = [for_terminal(f"{where}: {p.severity.value}: {p.message}")]
         text = sources.get(p.file)
         if text is not None and p.line:
-            all_lines = text.splitlines()
+            all_lines = split.get(p.file)
+            if all_lines is None:
+                all_lines = split[p.file] = text.splitlines()
             if p.line <= len(all_lines):
                 src = all_lines[p.line - 1].replace("\t", " ")
                 gutter = str(p.line)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from itreport.checks import run_checks
 from itreport.content import Content, load_content
+from itreport.gcpause import paused_gc
 from itreport.gitrepo import tracked_files
 from itreport.load import ContentSource, FolderSource, refusal_problem
 from itreport.problems import Problem, sort_problems
@@ -33,12 +34,13 @@ def validate(
     load are not checked (they would be misleading "unknown" errors). Content with any error is
     not handed on.
     """
-    result = load_content(source, private)
-    problems = list(result.problems)
-    content = result.content
-    if content is not None:
-        content.tracked = tracked
-        problems.extend(run_checks(content))
+    with paused_gc():
+        result = load_content(source, private)
+        problems = list(result.problems)
+        content = result.content
+        if content is not None:
+            content.tracked = tracked
+            problems.extend(run_checks(content))
         if any(p.is_error for p in problems):
             content = None
     sources = {name: doc.text for name, doc in result.documents.items()}

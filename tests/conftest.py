@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# Build records of the test run stay in a folder of its own, not the developer's ~/.cache.
+os.environ.setdefault("ITREPORT_CACHE", tempfile.mkdtemp(prefix="itreport-test-cache-"))
 REPO = Path(__file__).resolve().parent.parent
 
 

@@ -7,7 +7,7 @@ import typing
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import is_currency
@@ -193,12 +193,34 @@ class Model(BaseModel):
         return self._file, self._path
 
 
+def _may_hold_model(annotation: Any) -> bool:
+    if isinstance(annotation, type):
+        return issubclass(annotation, BaseModel)
+    return any(_may_hold_model(arg) for arg in get_args(annotation))
+
+
+_MODEL_FIELDS: dict[type[Model], tuple[str, ...]] = {}
+
+
+def _model_fields(cls: type[Model]) -> tuple[str, ...]:
+    """The fields of a model that can hold other models (the only ones worth walking into)."""
+    names = _MODEL_FIELDS.get(cls)
+    if names is None:
+        names = tuple(n for n, info in cls.model_fields.items() if _may_hold_model(info.annotation))
+        _MODEL_FIELDS[cls] = names
+    return names
+
+
 def attach_sources(obj: Any, file: str, path: tuple[str | int, ...] = ()) -> None:
-    """Record file and YAML path on every model instance so checks can point at the line."""
+    """Record file and YAML path on every model instance so checks can point at the line.
+
+    Only fields that can hold models are walked: a budget line's months of amounts cannot,
+    and walking them was most of the time this took for a large division.
+    """
     if isinstance(obj, Model):
         obj._file = file
         obj._path = path
-        for name in type(obj).model_fields:
+        for name in _model_fields(type(obj)):
             attach_sources(getattr(obj, name), file, (*path, name))
     elif isinstance(obj, list):
         for i, item in enumerate(obj):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +28,7 @@ from itreport.render.env import make_env, theme_dirs
 from itreport.render.formatting import Formatter
 from itreport.render.i18n import Translator
 from itreport.render.notes import note_text
-from itreport.render.sandbox import refuse_external, render_template
+from itreport.render.sandbox import Limits, Sandbox, default_limits, refuse_external, render_template
 from itreport.render.units import MILLION, THOUSAND, Scale
 
 FONT = "Source Sans 3, DejaVu Sans, sans-serif"
@@ -211,13 +214,31 @@ def chart_labels(tr: Translator, prefix: str) -> dict[str, str]:
     return {k[len(prefix) + 1 :]: v for k, v in tr.labels.items() if k.startswith(prefix + ".")}
 
 
-def build_charts(view: Briefing, fmt: Formatter, tr: Translator) -> dict[str, Any]:
-    """Every chart of the edition; the ones with a row per item are tuples of page-sized parts."""
-    out: dict[str, Any] = {}
+# The section of the default theme that shows each chart.
+CHART_SECTIONS = {
+    "cumulative": "finance",
+    "variance": "finance",
+    "portfolio_rag": "portfolio",
+    "milestones": "milestones",
+    "heatmap": "risks",
+    "headcount": "people",
+}
+
+
+def build_charts(view: Briefing, fmt: Formatter, tr: Translator, every: bool = True) -> dict[str, Any]:
+    """The charts the edition's data allows; without `every`, only those its sections show.
+
+    Charts with a row per item (milestones, headcount) are tuples of page-sized parts.
+
+    The default theme shows each chart in one section (`CHART_SECTIONS`), so an edition without
+    a milestones or finance section need not pay for those charts. Template overrides may show
+    any chart anywhere, so with them every chart is built.
+    """
+    out: dict[str, Callable[[], Any]] = {}
     mega = lambda v: fmt.mega(v)  # noqa: E731
     f = view.finance
     if f is not None:
-        out["cumulative"] = charts.cumulative_spend(
+        out["cumulative"] = lambda: charts.cumulative_spend(
             f.monthly.months,
             f.monthly.plan,
             f.monthly.actual,
@@ -232,7 +253,7 @@ def build_charts(view: Briefing, fmt: Formatter, tr: Translator) -> dict[str, An
             stand_in=f.monthly.stand_in,
         )
         variances = [(tr("cat_" + g.key), g.figures.variance_fy) for g in f.by_category]
-        out["variance"] = charts.variance_by_category(
+        out["variance"] = lambda: charts.variance_by_category(
             variances,
             title=tr("chart_variance"),
             fmt=money_unit(fmt, [v for _, v in variances]),
@@ -240,7 +261,7 @@ def build_charts(view: Briefing, fmt: Formatter, tr: Translator) -> dict[str, An
             chart_id="variance",
             font_family=FONT,
         )
-    out["portfolio_rag"] = charts.portfolio_rag(
+    out["portfolio_rag"] = lambda: charts.portfolio_rag(
         rag_counts(view.portfolio),
         title=tr("chart_portfolio"),
         labels=chart_labels(tr, "rag"),
@@ -262,7 +283,7 @@ def build_charts(view: Briefing, fmt: Formatter, tr: Translator) -> dict[str, An
     start = month_start(f"{as_of.year:04d}-{as_of.month:02d}") - timedelta(days=92)
     end = as_of + timedelta(days=view.thresholds.milestone_horizon_days + 5)
     parts = in_parts(rows)
-    out["milestones"] = tuple(
+    out["milestones"] = lambda: tuple(
         charts.milestone_timeline(
             part,
             start=start.replace(day=1),
@@ -277,7 +298,7 @@ def build_charts(view: Briefing, fmt: Formatter, tr: Translator) -> dict[str, An
         )
         for k, part in enumerate(parts)
     )
-    out["heatmap"] = charts.risk_heatmap(
+    out["heatmap"] = lambda: charts.risk_heatmap(
         view.risks.heatmap,
         title=tr("chart_heatmap"),
         labels=chart_labels(tr, "heatmap"),
@@ -297,7 +318,7 @@ def build_charts(view: Briefing, fmt: Formatter, tr: Translator) -> dict[str, An
         types = ("employee",)
         labels = {**labels, "employee": tr("fte_all"), "alt_employee": tr("fte_all")}
     team_parts = in_parts(team_rows)
-    out["headcount"] = tuple(
+    out["headcount"] = lambda: tuple(
         charts.headcount_by_team(
             part,
             title=part_title(tr("chart_headcount"), k, len(team_parts)),
@@ -309,7 +330,7 @@ def build_charts(view: Briefing, fmt: Formatter, tr: Translator) -> dict[str, An
         )
         for k, part in enumerate(team_parts)
     )
-    return out
+    return {name: make() for name, make in out.items() if every or view.has(CHART_SECTIONS[name])}
 
 
 @dataclass(frozen=True)
@@ -380,13 +401,31 @@ def trend_marks(view: Briefing, fmt: Formatter, tr: Translator) -> dict[str, Any
     return out
 
 
+@lru_cache(maxsize=8)
+def cached_env(locale: str, currency: str, user_templates: Path | None, limits: Limits) -> Sandbox:
+    """One Jinja environment per theme, locale and limits, so each template is compiled once per
+    build (not once per edition); `itreport.render.jobs` clears it when a build starts, so a
+    template edited between builds (`itreport serve`) is read again.
+
+    Every template is compiled here, before any edition's time budget starts: the budget is
+    for running a template, and compiling a theme on a busy machine took a good part of it.
+    A template that does not compile is reported when an edition uses it.
+    """
+    env = make_env(Formatter(locale, currency), Translator(locale), user_templates, limits)
+    for name in env.list_templates(filter_func=lambda n: ":" not in n and n.endswith(".html")):
+        # Whatever a hostile template provokes while compiling is reported when it is used.
+        with contextlib.suppress(Exception):
+            env.get_template(name)
+    return env
+
+
 def render_html(
     view: Briefing, user_templates: Path | None = None, trends: dict[str, Any] | None = None
 ) -> str:
     div = view.division
     fmt = Formatter(div.locale, div.currency)
     tr = Translator(div.locale)
-    env = make_env(fmt, tr, user_templates)
+    env = cached_env(div.locale, div.currency, user_templates, default_limits())
     period_label = div.period.label or fmt.month(
         f"{div.period.end.year:04d}-{div.period.end.month:02d}", "LLLL yyyy"
     )
@@ -427,7 +466,7 @@ def render_html(
         "counts": {**rag_counts(view.portfolio), "live": sum(1 for h in view.portfolio if h.live)},
         "dimensions": DIMENSIONS,
         "trends": trends,
-        "charts": build_charts(view, fmt, tr),
+        "charts": build_charts(view, fmt, tr, every=user_templates is not None),
         "finance_tables": finance_tables,
         "objective_rows": objective_rows,
         "objective_total": objective_total,
@@ -444,8 +483,10 @@ def render_html(
         "incomplete_items": incomplete_items(view, fmt),
         "data_quality": [note_text(n, fmt, tr) for n in view.data_quality],
     }
+    frozen = template_view(context)
     roots = theme_dirs(user_templates)
-    html = render_template(env, "briefing.html", template_view(context), roots)
+    env.budget.restart()  # the template's own time starts now
+    html = render_template(env, "briefing.html", frozen, roots)
     refuse_external(html, env, roots)
     return html
 

@@ -84,6 +84,11 @@ class Budget:
                 f"the template ran for more than {self.limits.seconds:g} seconds (a runaway loop?)"
             )
 
+    def restart(self) -> None:
+        """A fresh budget for the next render in the same (cached) environment: one per edition."""
+        self.started = time.monotonic()
+        self.iterations = self.depth = self.output = 0
+
     def sized(self, value: Any) -> Any:
         """`value` when it is a string, list, tuple or mapping within the size limit."""
         if isinstance(value, str | list | tuple | dict):

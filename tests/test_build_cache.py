@@ -1,0 +1,211 @@
+"""Nothing redone, nothing wrong: parallel rendering and the caches of earlier builds.
+
+Parallel output is byte-identical to sequential; an edition whose inputs are unchanged is not
+rendered again; a changed input (content, template, deleted output) rebuilds what it touches;
+a build with nothing changed repeats its report without loading anything; a forged record
+is only ever a miss.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from itreport.build import BuildOptions, build
+from itreport.buildcache import BUILD_RECORD, EDITIONS_RECORD, cache_folder
+from itreport.cli import main
+from itreport.render import jobs as render_jobs
+from itreport.render import pdf as render_pdf
+from tests.conftest import replace_in
+
+EDITIONS = (
+    "editions:\n"
+    "  - {id: people, title: People, audience: management, sections: [people]}\n"
+    "  - {id: projects, title: Projects, audience: executive, sections: [portfolio]}\n"
+)
+
+
+@pytest.fixture
+def two_editions(content: Path) -> Path:
+    (content / "briefings.yaml").write_text(EDITIONS, encoding="utf-8")
+    return content
+
+
+class Counted:
+    """Counts the HTML renders and PDF layouts of in-process builds."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.html: list[str] = []
+        self.pdf: int = 0
+        real_html, real_pdf = render_jobs.render_html, render_pdf.html_to_pdf
+
+        def html(view: Any, templates: Path | None) -> str:
+            self.html.append(view.edition.id)
+            return real_html(view, templates)
+
+        def pdf(*args: Any, **kwargs: Any) -> Any:
+            self.pdf += 1
+            return real_pdf(*args, **kwargs)
+
+        monkeypatch.setattr(render_jobs, "render_html", html)
+        monkeypatch.setattr(render_pdf, "html_to_pdf", pdf)
+
+    def reset(self) -> None:
+        self.html, self.pdf = [], 0
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_parallel_output_is_byte_identical_to_sequential(two_editions: Path) -> None:
+    out = two_editions.parent
+    build(BuildOptions(two_editions, out / "one", jobs=1))
+    build(BuildOptions(two_editions, out / "two", jobs=2))
+    sequential, parallel = _files(out / "one"), _files(out / "two")
+    assert sorted(sequential) == [
+        "manifest.json",
+        "people-2026-10.html",
+        "people-2026-10.pdf",
+        "projects-2026-10.html",
+        "projects-2026-10.pdf",
+    ]
+    assert parallel == sequential
+
+
+def test_unchanged_editions_are_not_rendered_again(
+    two_editions: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counted = Counted(monkeypatch)
+    out = two_editions.parent / "out"
+    first = build(BuildOptions(two_editions, out, jobs=1))
+    assert counted.html == ["people", "projects"] and counted.pdf == 2
+    assert all(w.changed for w in first.written)
+    before = _files(out)
+
+    counted.reset()
+    again = build(BuildOptions(two_editions, out, jobs=1))
+    assert counted.html == [] and counted.pdf == 0
+    assert not any(w.changed for w in again.written)
+    assert _files(out) == before
+
+    # A project's new name changes the portfolio; the people edition's HTML stays the same, so
+    # its PDF is kept while the projects edition is laid out again.
+    counted.reset()
+    replace_in(two_editions, "projects/alpha.yaml", "name: Alpha platform", "name: Alpha cloud platform")
+    changed = build(BuildOptions(two_editions, out, jobs=1))
+    assert counted.pdf == 1
+    assert {w.path.name for w in changed.written if w.changed} == {
+        "projects-2026-10.html",
+        "projects-2026-10.pdf",
+    }
+    assert b"Alpha cloud platform" in (out / "projects-2026-10.html").read_bytes()
+    assert _files(out)["people-2026-10.pdf"] == before["people-2026-10.pdf"]
+
+
+def test_a_deleted_or_altered_output_is_made_again(
+    two_editions: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = two_editions.parent / "out"
+    build(BuildOptions(two_editions, out, formats=("html",), jobs=1))
+    good = (out / "people-2026-10.html").read_bytes()
+    counted = Counted(monkeypatch)
+    (out / "people-2026-10.html").write_bytes(b"<p>tampered</p>")
+    (out / "projects-2026-10.html").unlink()
+    build(BuildOptions(two_editions, out, formats=("html",), jobs=1))
+    assert sorted(counted.html) == ["people", "projects"]
+    assert (out / "people-2026-10.html").read_bytes() == good
+    assert (out / "projects-2026-10.html").is_file()
+
+
+def test_a_changed_template_rebuilds(two_editions: Path) -> None:
+    out = two_editions.parent / "out"
+    build(BuildOptions(two_editions, out, formats=("html",), jobs=1))
+    overrides = two_editions.parent / "templates"
+    overrides.mkdir()
+    (overrides / "briefing.html").write_text(
+        "{% extends 'default:briefing.html' %}{% block extra_css %}h1 { color: teal }{% endblock %}",
+        encoding="utf-8",
+    )
+    result = build(BuildOptions(two_editions, out, formats=("html",), jobs=1))
+    assert [w.changed for w in result.written] == [True, True]
+    assert b"h1 { color: teal }" in (out / "people-2026-10.html").read_bytes()
+
+
+def test_forged_records_are_only_a_miss(two_editions: Path, tmp_path: Path) -> None:
+    out = two_editions.parent / "out"
+    build(BuildOptions(two_editions, out, formats=("html",), jobs=1))
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the briefing", encoding="utf-8")
+    path = cache_folder(out) / EDITIONS_RECORD
+    record = json.loads(path.read_text(encoding="utf-8"))
+    for entry in record["editions"].values():
+        entry["files"] = {"../secret.txt": "0" * 64}
+    path.write_text(json.dumps(record), encoding="utf-8")
+    result = build(BuildOptions(two_editions, out, formats=("html",), jobs=1))
+    assert {w.path.name for w in result.written} == {"people-2026-10.html", "projects-2026-10.html"}
+    path.write_bytes(b"\x80 not json")
+    build(BuildOptions(two_editions, out, formats=("html",), jobs=1))
+    assert json.loads(path.read_text(encoding="utf-8"))["version"] == 1
+    assert sorted(p.name for p in out.iterdir()) == [  # the records are not handed to readers
+        "manifest.json",
+        "people-2026-10.html",
+        "projects-2026-10.html",
+    ]
+
+
+def test_cli_build_with_nothing_changed_repeats_the_report(two_editions: Path) -> None:
+    runner = CliRunner()
+    first = runner.invoke(main, ["build", "content", "--format", "html"])
+    assert first.exit_code == 0, first.output
+    assert "wrote output/people-2026-10.html" in first.output
+    assert "itreport: validated" in first.output  # one plain line per stage off a terminal
+    second = runner.invoke(main, ["build", "content", "--format", "html"])
+    assert second.exit_code == 0
+    assert "itreport: nothing changed since the last build" in second.output
+    assert "unchanged output/people-2026-10.html" in second.output
+    assert "itreport: validated" not in second.output
+    replace_in(two_editions, "projects/beta.yaml", "name: Beta rollout", "name: Beta roll-out")
+    third = runner.invoke(main, ["build", "content", "--format", "html"])
+    assert "nothing changed" not in third.output
+    assert "wrote output/projects-2026-10.html" in third.output
+    assert "unchanged output/people-2026-10.html" in third.output
+    (cache_folder(Path("output")) / BUILD_RECORD).write_text(
+        '{"version": 1, "key": "x", "files": {}, "lines": []}'
+    )
+    fourth = runner.invoke(main, ["build", "content", "--format", "html"])
+    assert "nothing changed" not in fourth.output
+
+
+def test_noop_build_in_a_process_loads_no_renderer_and_no_models(two_editions: Path) -> None:
+    cli = [sys.executable, "-X", "importtime", "-m", "itreport", "build", "content", "--format", "html"]
+    first = subprocess.run(cli, capture_output=True, text=True, check=False, cwd=two_editions.parent)
+    assert first.returncode == 0, first.stderr
+    again = subprocess.run(cli, capture_output=True, text=True, check=False, cwd=two_editions.parent)
+    assert again.returncode == 0
+    assert "nothing changed since the last build" in again.stderr
+    imported = {line.split("|")[-1].strip() for line in again.stderr.splitlines() if "import time:" in line}
+    assert "itreport.cli" in imported
+    assert not {m for m in imported if m.split(".")[0] in ("weasyprint", "pydantic", "jinja2", "yaml")}
+    assert "unchanged output/projects-2026-10.html" in again.stdout
+
+
+def test_a_pipe_in_the_content_folder_does_not_hang_the_build(two_editions: Path) -> None:
+    os.mkfifo(two_editions / "waiting.yaml")
+    proc = subprocess.run(
+        [sys.executable, "-m", "itreport", "build", "content", "--format", "html"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=two_editions.parent,
+        timeout=120,
+    )
+    assert proc.returncode == 1
+    assert "waiting.yaml" in proc.stdout + proc.stderr
