@@ -6,9 +6,8 @@ and a rename, so a failed build leaves the previous briefings as they were.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from itreport.analyse import analyse
@@ -19,11 +18,11 @@ from itreport.gitrepo import provenance
 from itreport.models.base import month_of
 from itreport.models.briefings import DEFAULT_EDITION, Edition
 from itreport.problems import Note, ProblemsFound, Severity
+from itreport.publish.stage import NewFile, check_folder, publish, sha256
 from itreport.render.jobs import Job, render_all
 from itreport.render.theme import DEFAULT_THEME
 from itreport.source.confine import folder_refusal
 from itreport.validate import Validation, validate_folder
-from itreport.write import atomic_write, sha256
 
 FORMATS = ("html", "pdf")
 
@@ -67,6 +66,8 @@ class BuildOptions:
     tag: bool = False
     jobs: int = 0
     """Worker processes for rendering; 0 is one per core (memory permitting), 1 renders here."""
+    on_wait: Callable[[], None] | None = None
+    """Called once when another build holds the output folder's lock (this one then waits)."""
 
 
 def output_name(edition: Edition, period_month: str, as_of: str) -> str:
@@ -101,6 +102,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
     if validation.failed(options.strict) or validation.content is None:
         raise ProblemsFound(validation.problems, validation.sources)
     content = validation.content
+    check_folder(options.out)  # before rendering: `--out .` is refused at once, not after minutes
     editions = content.editions or [DEFAULT_EDITION]
     if options.editions:
         known = {e.id for e in editions}
@@ -177,6 +179,8 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
     failed = next((r.error for r in rendered.values() if r.error), None)
     if failed:
         raise TemplateProblem(failed)
+    files: list[NewFile] = []  # published as one set below, with the manifest
+    remember: list[tuple[str, str, dict[str, str], list[str], str]] = []
     for edition, view, names, key, kept in plans:
         if kept is not None:
             for kind, name in names.items():
@@ -196,13 +200,30 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
         for kind, name in names.items():
             data = made.html if kind == "html" else made.pdf
             assert data is not None
-            path = options.out / name
             digests[name] = sha256(data)
             result.written.append(
-                Written(path, edition, view.classification, kind, digests[name], atomic_write(path, data))
+                Written(options.out / name, edition, view.classification, kind, digests[name], True)
             )
-        records.remember(edition.id, key, digests, warnings, made.pdf_source)
-    _write_manifest(options.out, result, content.division.as_of.isoformat())
+            files.append(_output(result.written[-1], data, div.as_of.isoformat(), result.commit))
+        remember.append((edition.id, key, digests, warnings, made.pdf_source))
+    head = {
+        "as_of": div.as_of.isoformat(),
+        "vcs": "git" if result.versioned else None,
+        "commit": result.commit,
+        "draft": result.draft,
+        "baseline": result.baseline,
+    }
+    changed = publish(
+        options.out,
+        files,
+        head,
+        rebuilt={(w.edition.id, w.kind) for w in result.written if w.path.name in {f.name for f in files}},
+        declared={e.id for e in content.editions or [DEFAULT_EDITION]},
+        on_wait=options.on_wait or (lambda: None),
+    )
+    result.written = [replace(w, changed=changed.get(w.path.name, w.changed)) for w in result.written]
+    for args in remember:
+        records.remember(*args)
     records.save()
     progress(f"wrote {sum(w.changed for w in result.written)} files into {options.out}")
     if options.tag:
@@ -219,27 +240,17 @@ class TemplateProblem(Exception):
     """A template failed (syntax, missing label, sandbox violation): exit code 1 with the place."""
 
 
-def _write_manifest(out: Path, result: BuildResult, as_of: str) -> None:
-    """output/manifest.json: every file with its edition, audience, recipients, commit and hash."""
-    entries = [
-        {
-            "file": w.path.name,
-            "format": w.kind,
-            "edition": w.edition.id,
-            "title": w.edition.title,
-            "audience": w.edition.audience.value,
-            "classification": w.classification,
-            "recipients": w.edition.recipients,
-            "sha256": w.digest,
-        }
-        for w in result.written
-    ]
-    manifest = {
+def _output(written: Written, data: bytes, as_of: str, commit: str | None) -> NewFile:
+    """An output waiting to be published, with its manifest entry (as-of and commit per file,
+    because a partial build keeps other editions' entries from earlier builds)."""
+    entry = {
+        "format": written.kind,
+        "edition": written.edition.id,
+        "title": written.edition.title,
+        "audience": written.edition.audience.value,
+        "classification": written.classification,
+        "recipients": written.edition.recipients,
         "as_of": as_of,
-        "vcs": "git" if result.versioned else None,
-        "commit": result.commit,
-        "draft": result.draft,
-        "baseline": result.baseline,
-        "files": entries,
+        "commit": commit,
     }
-    atomic_write(out / "manifest.json", (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
+    return NewFile(written.path.name, data, entry)

@@ -31,8 +31,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from itreport.publish.stage import atomic_write
 from itreport.render.theme import DEFAULT_THEME
-from itreport.write import atomic_write
 
 VERSION = 1
 EDITIONS_RECORD = "editions.json"

@@ -187,7 +187,8 @@ def build_cmd(
 
     A data error stops the build with the same report as `validate`; earlier outputs are left
     untouched. Editions whose inputs did not change are not rendered again, and a build with
-    nothing changed only repeats the last report.
+    nothing changed only repeats the last report. The outputs are published as one set: a failed
+    or killed build leaves the previous set whole. A second build into the same folder waits.
 
     Example: itreport build content --out output --edition board
     """
@@ -227,9 +228,13 @@ def _build(
     from itreport import buildcache
     from itreport.build import BuildOptions, TemplateProblem, UsageProblem, build
     from itreport.progress import build_progress
+    from itreport.publish.stage import PublishError
     from itreport.validate import Validation
 
     options = BuildOptions(content, out, formats, editions, strict, templates, private, since, tag, jobs)
+    options.on_wait = lambda: click.echo(
+        f"waiting for another itreport build to finish writing into '{out}'…", err=True
+    )
     try:
         with build_progress() as progress:
             result = build(options, progress)
@@ -243,6 +248,9 @@ def _build(
     except TemplateProblem as exc:
         click.echo(for_terminal(f"error: {exc}"), err=True)
         click.echo("build stopped; earlier outputs were left as they were", err=True)
+        sys.exit(EXIT_DATA)
+    except PublishError as exc:
+        click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_DATA)
     lines: list[tuple[bool, str]] = []
     for p in result.validation.problems:
@@ -454,8 +462,8 @@ def trace_cmd(file: Path, out: Path) -> None:
     Example: itreport trace leaked.pdf --out output
     """
     from itreport.publish.log import trace
+    from itreport.publish.stage import sha256
     from itreport.publish.watermark import StampError, copy_ids_in, is_encrypted
-    from itreport.write import sha256
 
     data = file.read_bytes()
     entries, how = trace(out, [], sha256(data))

@@ -244,6 +244,9 @@ def _merge_private(
             person = content.people[index]
             update = {f: getattr(entry, f) for f in RESTRICTED_FIELDS if getattr(entry, f) is not None}
             merged = person.model_copy(update=update)
+            # model_copy counts the update as "set", but the content file did not write these
+            # fields; the privacy check asks what the content file wrote (issue 8).
+            object.__setattr__(merged, "__pydantic_fields_set__", set(person.model_fields_set))
             merged._file, merged._path = person.source
             content.people[index] = merged
             content.private_sources[entry.id] = entry

@@ -237,6 +237,10 @@ _MESSAGES: dict[str, Msg] = {
         f"unknown currency {_shown(e['input'])}{did_you_mean(str(e['input']), list_currencies())}",
         "use an ISO 4217 currency code, e.g. SEK, EUR or USD",
     ),
+    "output_name": lambda e, f: (
+        f"{f} {_shown(e['input'])}: {_ctx(e, 'reason')}",
+        "use letters, digits, '.', '-' and '_', and the placeholders {id}, {period} and {as_of}",
+    ),
     "too_long": lambda e, f: (
         f"{f} has too many items (at most {_ctx(e, 'max_length')})",
         "keep the strongest ones; a briefing reader remembers three to five",

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from itreport.checks import run_checks
 from itreport.content import Content, load_content
 from itreport.gcpause import paused_gc
 from itreport.gitrepo import tracked_files
-from itreport.load import ContentSource, FolderSource, refusal_problem
+from itreport.load import ContentSource, Document, FolderSource, refusal_problem
+from itreport.models.people import RESTRICTED_FIELDS
 from itreport.problems import Problem, sort_problems
 from itreport.source.confine import folder_refusal
 
@@ -43,7 +45,11 @@ def validate(
             problems.extend(run_checks(content))
         if any(p.is_error for p in problems):
             content = None
-    sources = {name: doc.text for name, doc in result.documents.items()}
+    hidden = {private.display(rel) for rel in private.files()} if private is not None else set()
+    secrets = restricted_values([doc for name, doc in result.documents.items() if name in hidden])
+    problems = [redact(p, secrets, strict=p.file in hidden) for p in problems]
+    # The private folder's lines are never echoed: validation output may end up in a CI log.
+    sources = {name: doc.text for name, doc in result.documents.items() if name not in hidden}
     return Validation(content, sort_problems(problems), sources)
 
 
@@ -53,13 +59,45 @@ def validate_folder(content: Path, private: Path | None = None) -> Validation:
     if refused is not None:
         return Validation(None, [refusal_problem(str(content), refused)], {})
     source = FolderSource(content, shown_as=str(content))
-    tracked_paths = tracked_files(content)
-    tracked = None
-    if tracked_paths is not None:
-        tracked = {
-            source.display(rel) for rel in source.files() if (content / rel).resolve() in tracked_paths
-        }
-    private_source = (
-        FolderSource(private, shown_as=str(private), what="private folder") if private is not None else None
-    )
+    tracked = _tracked(source, content)
+    private_source = None
+    if private is not None:
+        private_source = FolderSource(private, shown_as=str(private), what="private folder")
+        tracked_private = _tracked(private_source, private)
+        if tracked_private:  # a private folder inside a repository, committed: said as an error
+            tracked = (tracked or set()) | tracked_private
     return validate(source, private_source, tracked)
+
+
+def _tracked(source: FolderSource, folder: Path) -> set[str] | None:
+    """Display names of the folder's files that git tracks (None outside a repository)."""
+    paths = tracked_files(folder)
+    if paths is None:
+        return None
+    return {source.display(rel) for rel in source.files() if (folder / rel).resolve() in paths}
+
+
+def restricted_values(private_docs: list[Document]) -> set[str]:
+    """The restricted values written in the private folder, as text (to keep them out of messages)."""
+    found: set[str] = set()
+    for doc in private_docs:
+        people = doc.data.get("people") if isinstance(doc.data, dict) else None
+        for entry in people if isinstance(people, list) else []:
+            if isinstance(entry, dict):
+                found.update(
+                    str(entry[k]).strip()
+                    for k in RESTRICTED_FIELDS
+                    if isinstance(entry.get(k), str | int | float) and str(entry[k]).strip()
+                )
+    return found
+
+
+def redact(problem: Problem, secrets: set[str], strict: bool) -> Problem:
+    """The problem with every restricted value replaced by '…' (short ones only in private files)."""
+    message, hint = problem.message, problem.hint
+    for value in sorted(secrets, key=len, reverse=True):
+        if len(value) < 3 and not strict:
+            continue  # a rating of 4 is not recognisable in "at most 5 items"; in its own file it is
+        pattern = re.compile(rf"(?<![\w]){re.escape(value)}(?![\w])")
+        message, hint = pattern.sub("…", message), pattern.sub("…", hint)
+    return replace(problem, message=message, hint=hint)

@@ -42,7 +42,11 @@ settings.register_profile(
     print_blob=True,
 )
 settings.register_profile(
-    "fuzz", max_examples=2500, deadline=None, suppress_health_check=list(HealthCheck), print_blob=True
+    "fuzz",
+    max_examples=int(os.environ.get("ITREPORT_FUZZ_EXAMPLES", "2500")),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    print_blob=True,
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 KEPT = ROOT / "tests" / "fixtures" / "fuzz"

@@ -45,6 +45,7 @@ def _text(pdf: Path) -> str:
 
 def test_outputs_and_manifest(built: Path) -> None:
     assert sorted(p.name for p in built.iterdir()) == [
+        ".itreport.lock",  # held while a build publishes: one build at a time per folder
         "briefing-2026-10.html",
         "briefing-2026-10.pdf",
         "manifest.json",
@@ -148,7 +149,7 @@ def test_failed_build_keeps_previous_outputs(content: Path) -> None:
     assert result.exit_code == 1
     assert "content/projects/alpha.yaml:5:10: error: unknown person 'bo.eck'" in result.output
     assert Path("output/briefing-2026-10.html").read_bytes() == before
-    assert not [p for p in Path("output").iterdir() if p.name.endswith(".tmp")]
+    assert not [p for p in Path(".").iterdir() if ".itreport-" in p.name]  # no staging folder left
 
 
 def test_template_override_and_extends_default(content: Path) -> None:

@@ -71,6 +71,7 @@ def test_parallel_output_is_byte_identical_to_sequential(two_editions: Path) -> 
     build(BuildOptions(two_editions, out / "two", jobs=2))
     sequential, parallel = _files(out / "one"), _files(out / "two")
     assert sorted(sequential) == [
+        ".itreport.lock",
         "manifest.json",
         "people-2026-10.html",
         "people-2026-10.pdf",
@@ -155,6 +156,7 @@ def test_forged_records_are_only_a_miss(two_editions: Path, tmp_path: Path) -> N
     build(BuildOptions(two_editions, out, formats=("html",), jobs=1))
     assert json.loads(path.read_text(encoding="utf-8"))["version"] == 1
     assert sorted(p.name for p in out.iterdir()) == [  # the records are not handed to readers
+        ".itreport.lock",  # the publish lock (one build at a time per output folder)
         "manifest.json",
         "people-2026-10.html",
         "projects-2026-10.html",

@@ -110,7 +110,7 @@ def test_marker_reaches_exactly_the_allowed_editions(editions: Path, marker: str
 def test_every_edition_has_html_and_pdf(editions: Path) -> None:
     names = sorted(p.name for p in editions.iterdir())
     assert names == sorted(
-        ["manifest.json", "board-2026-10.html", "board-2026-10.pdf"]
+        [".itreport.lock", "manifest.json", "board-2026-10.html", "board-2026-10.pdf"]
         + [f"{e}-2026-10.{ext}" for e in EDITIONS[1:] for ext in ("html", "pdf")]
     )
 
@@ -217,7 +217,9 @@ def test_private_folder_errors_are_located(repo: Path, tmp_path_factory: pytest.
     (private / "people.yaml").write_text("people:\n  - id: dan.lundd\n    salary: lots\n")
     result = CliRunner().invoke(main, ["validate", "content", "--private", str(private)])
     assert result.exit_code == 1
-    assert f"{private}/people.yaml:3:13: error: 'lots' is not a number" in result.output
+    # Located, but the restricted value is not repeated (validation output may land in a CI log).
+    assert f"{private}/people.yaml:3:13: error: '…' is not a number" in result.output
+    assert "lots" not in result.output
     (private / "people.yaml").write_text("people:\n  - id: dan.lundd\n    salary: 1\n")
     result = CliRunner().invoke(main, ["validate", "content"], env={"ITREPORT_PRIVATE": str(private)})
     assert (

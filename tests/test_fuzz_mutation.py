@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from tests.fuzzing import BASES, content_files, fuzz_case, validate_then_build
@@ -226,4 +226,4 @@ def test_mutated_content_validates_or_builds(data: st.DataObject) -> None:
         if not files:
             break
     with tempfile.TemporaryDirectory() as tmp, fuzz_case(base, files):
-        validate_then_build(Path(tmp) / "content", files)
+        event("built" if validate_then_build(Path(tmp) / "content", files) else "refused")

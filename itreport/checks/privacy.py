@@ -9,6 +9,20 @@ from itreport.problems import Note
 
 def check(ctx: Checker) -> None:
     c = ctx.content
+    for entry in c.private_sources.values():  # the private folder itself, committed by mistake
+        if c.tracked is None or entry.source[0] not in c.tracked:
+            continue
+        for name in RESTRICTED_FIELDS:
+            if name in entry.model_fields_set:
+                ctx.error(
+                    entry,
+                    name,
+                    at_key=True,
+                    message=f"restricted field '{name}' is in a file that git tracks",
+                    hint="keep the private folder outside the repository: move it, `git rm --cached` "
+                    "the file and purge it from git history",
+                    rule="privacy.restricted-tracked",
+                )
     for person in c.people:
         file = person.source[0]
         for name in RESTRICTED_FIELDS:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 
 from itreport.models.base import Id, Label, Model, Tier
 
@@ -57,6 +59,33 @@ class SectionChoice(Model):
     depth: Depth = Depth.FULL
 
 
+FILE_NAME = r"^[A-Za-z0-9._-]*(\{(id|period|as_of)\}[A-Za-z0-9._-]*)*$"
+"""What editors are told a file name may be: letters, digits, '.', '-', '_' and the placeholders."""
+
+
+def _file_name(value: str) -> str:
+    """Only the known placeholders, and no name that is hidden or climbs out of the folder."""
+    rest = re.sub(r"\{(?:id|period|as_of)\}", "", value)
+    reason = ""
+    if "/" in value or "\\" in value:
+        reason = "contains a path separator"
+    elif (bad := re.search(r"[^A-Za-z0-9{}._-]", value)) is not None:
+        reason = f"contains {bad.group()!r}"
+    elif not value:
+        reason = "is empty"
+    elif (brace := re.search(r"\{[^{}]*\}", rest)) is not None:
+        reason = f"unknown placeholder '{brace.group()}'"
+    elif "{" in rest or "}" in rest:
+        reason = "a '{' or '}' outside a placeholder"
+    elif value.startswith("."):
+        reason = "starts with '.' (a hidden file)"
+    elif ".." in value:
+        reason = "contains '..'"
+    if reason:
+        raise PydanticCustomError("output_name", "file name {reason}", {"reason": reason})
+    return value
+
+
 class Edition(Model):
     id: Id
     title: Label
@@ -65,11 +94,19 @@ class Edition(Model):
         default=None, description="Defaults to the division's classification."
     )
     sections: list[SectionId | SectionChoice] = Field(default=list(ALL_SECTIONS), min_length=1)
-    filename: Annotated[str, Field(pattern=r"^[A-Za-z0-9{}._-]+$")] = Field(
-        default="{id}-{period}", description="Output name without extension; {id}, {period}, {as_of} expand."
+    filename: Annotated[str, AfterValidator(_file_name), Field(json_schema_extra={"pattern": FILE_NAME})] = (
+        Field(
+            default="{id}-{period}",
+            description="Output name without extension; {id}, {period}, {as_of} expand.",
+        )
     )
     recipients: list[Label] = []
     pdf_variant: Annotated[str, Field(pattern=r"^pdf/(a-[1-4][abu]|ua-[12])$")] | None = None
+
+    def output_name(self, period_month: str, as_of: str) -> str:
+        """The file name without extension: the pattern with its placeholders filled in."""
+        values = {"id": self.id, "period": period_month, "as_of": as_of}
+        return re.sub(r"\{(id|period|as_of)\}", lambda m: values[m.group(1)], self.filename)
 
 
 class BriefingsFile(Model):

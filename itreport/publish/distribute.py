@@ -30,11 +30,11 @@ from itreport.publish.copyid import copy_id as make_copy_id
 from itreport.publish.outbox import Attachment, Letter, compose, message_id
 from itreport.publish.passwords import Passwords
 from itreport.publish.smtp import FIRST_PAUSE, SmtpSettings, send
+from itreport.publish.stage import atomic_write, sha256
 from itreport.publish.watermark import encrypt_pdf, stamp_pdf
 from itreport.render.formatting import Formatter
 from itreport.render.i18n import Translator
 from itreport.validate import validate_folder
-from itreport.write import atomic_write, sha256
 
 OUTBOX = "outbox"
 
