@@ -39,15 +39,26 @@ GREY = "#9e9e9e"
 NAVY = "#1f3a5f"
 MID_BLUE = "#5b8db8"
 LIGHT_BLUE = "#a9c6e0"
+# Plan, actual and forecast are told apart by colour as well as by dash, so a reader never has to
+# match line styles to a legend: plan a neutral slate, actual navy, forecast violet (not a RAG hue).
+PLAN_COLOUR = "#6b7785"
+ACTUAL_COLOUR = NAVY
+FORECAST_COLOUR = "#7b3fa0"
 GRIDLINE = "#d9dde3"
 TEXT = "#333"
 RAG_COLOURS: Mapping[str, str] = MappingProxyType({"green": GREEN, "amber": AMBER, "red": RED, "grey": GREY})
 
 WIDTH = 640
 DEFAULT_FONT = "Source Sans 3, DejaVu Sans, sans-serif"
+# Type sizes in viewBox units. The default theme places every chart at the full text width of an A4
+# page (178 mm = 504.6 pt), so one unit prints as 504.6 / 640 = 0.79 pt and the smallest text
+# (SMALL_SIZE) as 7.9 pt. Placed at less than MIN_PRINT_WIDTH_MM a chart would print text under
+# the 6 pt minimum: lay charts out one above the other, never side by side on a page.
 TITLE_SIZE = 15
 LABEL_SIZE = 11
-SMALL_SIZE = 10  # smallest text used: 10 units of 640 is about 10 px at a 170 mm wide rendering
+SMALL_SIZE = 10
+MIN_PRINT_SIZE_PT = 6.0
+MIN_PRINT_WIDTH_MM = MIN_PRINT_SIZE_PT / SMALL_SIZE * WIDTH * 25.4 / 72
 
 Fmt = Callable[[Decimal], str]
 
@@ -604,7 +615,7 @@ def cumulative_spend(
     show_title: bool = True,
     stand_in: Decimal = Decimal(0),
 ) -> Chart:
-    """Cumulative plan (dashed navy), actual (solid navy) and forecast (dotted mid-blue) over the year.
+    """Cumulative plan (dashed slate), actual (solid navy) and forecast (dotted violet) over the year.
 
     `stand_in` is the forecast (or plan) put in place of actuals that are missing in year to date:
     the forecast line starts that much above the last actual, so it ends at the full-year forecast.
@@ -674,11 +685,16 @@ def cumulative_spend(
     ticks = nice_ticks(min(values), max(values))
     tick_texts = [fmt(t) for t in ticks]
     x0 = max(text_width(t, SMALL_SIZE) for t in tick_texts) + 8
-    end_labels: list[tuple[Decimal, str, str, bool]] = [(cum_plan[-1], fmt(cum_plan[-1]), NAVY, False)]
+    # Each end value names its series ("Plan 107.2 MSEK"), so the figures read without the legend.
+    end_labels: list[tuple[Decimal, str, str, bool]] = [
+        (cum_plan[-1], f"{lab['plan']} {fmt(cum_plan[-1])}", PLAN_COLOUR, False)
+    ]
     if fc_points:
-        end_labels.append((fc_points[-1][1], fmt(fc_points[-1][1]), MID_BLUE, True))
+        end_labels.append(
+            (fc_points[-1][1], f"{lab['forecast']} {fmt(fc_points[-1][1])}", FORECAST_COLOUR, True)
+        )
     elif last == n - 1:
-        end_labels.append((cum_actual[-1], fmt(cum_actual[-1]), NAVY, True))
+        end_labels.append((cum_actual[-1], f"{lab['actual']} {fmt(cum_actual[-1])}", ACTUAL_COLOUR, True))
     x1 = WIDTH - max(text_width(t, LABEL_SIZE, bold=b) for _, t, _, b in end_labels) - 8
     y = _Scale(ticks[0], ticks[-1], plot_bottom, plot_top)
     slot = (x1 - x0) / n
@@ -707,11 +723,11 @@ def cumulative_spend(
         elif points:
             body.append(_polyline([(x(i), y(v)) for i, v in points], stroke, width, dash))
 
-    series(list(enumerate(cum_plan)), NAVY, 1.5, "6 4")
-    series(fc_points, MID_BLUE, 2.5, "0.5 5")
-    series(list(enumerate(cum_actual)), NAVY, 2.5)
+    series(list(enumerate(cum_plan)), PLAN_COLOUR, 1.5, "6 4")
+    series(fc_points, FORECAST_COLOUR, 2.5, "1 4")
+    series(list(enumerate(cum_actual)), ACTUAL_COLOUR, 2.5)
     if len(cum_actual) > 1:
-        body.append(_circle(x(last), y(cum_actual[-1]), 3.5, NAVY))
+        body.append(_circle(x(last), y(cum_actual[-1]), 3.5, ACTUAL_COLOUR))
 
     # End labels, pushed apart when they would overlap.
     placed = sorted(((y(v), text, colour, b) for v, text, colour, b in end_labels), key=lambda e: e[0])
@@ -722,11 +738,11 @@ def cumulative_spend(
         yy = min(max(yy, plot_top - 4), plot_bottom + 4)
         body.append(_text(x1 + 6, _baseline(yy, LABEL_SIZE), text, fill=colour, bold=b))
 
-    entries: list[tuple[LegendSample, str]] = [(_line_sample(NAVY, 1.5, "6 4"), lab["plan"])]
+    entries: list[tuple[LegendSample, str]] = [(_line_sample(PLAN_COLOUR, 1.5, "6 4"), lab["plan"])]
     if cum_actual:
-        entries.append((_line_sample(NAVY, 2.5), lab["actual"]))
+        entries.append((_line_sample(ACTUAL_COLOUR, 2.5), lab["actual"]))
     if fc_points:
-        entries.append((_line_sample(MID_BLUE, 2.5, "0.5 5"), lab["forecast"]))
+        entries.append((_line_sample(FORECAST_COLOUR, 2.5, "1 4"), lab["forecast"]))
     body.extend(_legend(entries, x0, legend_cy))
     return _finish("cumulative", title, alt, height, body, frame)
 
@@ -918,7 +934,7 @@ def milestone_timeline(
 ) -> Chart:
     """One row per milestone between `start` and `end`, with month ticks and a line at `as_of`.
 
-    Baseline is a hollow navy diamond; actual a filled navy diamond, else forecast a filled mid-blue
+    Baseline is a hollow navy diamond; actual a filled navy diamond, else forecast a filled violet
     one; a connector shows slip (red when later than baseline, green when earlier). Dates outside
     the window become an arrow at the edge. Key milestones have a bold label and larger markers.
     `date_label` formats the first day of each month for the ticks, `date_text` dates in `alt`.
@@ -1004,7 +1020,7 @@ def milestone_timeline(
         )
         done = r.actual
         effective = r.actual if r.actual is not None else r.forecast
-        eff_colour = NAVY if done is not None else MID_BLUE
+        eff_colour = ACTUAL_COLOUR if done is not None else FORECAST_COLOUR
         if effective is not None and effective != r.baseline:
             xa, xb = sorted((x(r.baseline), x(effective)))
             xa, xb = max(xa, x0), min(xb, x1)
@@ -1041,7 +1057,7 @@ def milestone_timeline(
 
     entries: list[tuple[LegendSample, str]] = [
         (lambda lx, ly: _diamond(lx + 11, ly, 5, "#fff", NAVY), lab["baseline"]),
-        (lambda lx, ly: _diamond(lx + 11, ly, 5, MID_BLUE), lab["forecast"]),
+        (lambda lx, ly: _diamond(lx + 11, ly, 5, FORECAST_COLOUR), lab["forecast"]),
         (lambda lx, ly: _diamond(lx + 11, ly, 5, NAVY), lab["actual"]),
     ]
     body.extend(_legend(entries, x0, top + 10))

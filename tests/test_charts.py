@@ -12,11 +12,14 @@ import pytest
 
 from itreport import charts
 from itreport.charts import (
+    ACTUAL_COLOUR,
     AMBER,
+    FORECAST_COLOUR,
     GREEN,
     GREY,
     MID_BLUE,
     NAVY,
+    PLAN_COLOUR,
     RED,
     Chart,
     MilestoneRow,
@@ -268,14 +271,15 @@ def test_nice_ticks(lo: D, hi: D, expected: list[str]) -> None:
 
 
 def polylines(root: ET.Element) -> dict[str, list[tuple[float, float]]]:
-    """Series by style: plan is dashed navy, actual solid navy, forecast dotted mid-blue."""
+    """Series by colour: plan slate (dashed), actual navy (solid), forecast violet (dotted)."""
     out = {}
     for p in els(root, "polyline"):
         pts = [tuple(float(v) for v in pair.split(",")) for pair in p.attrib["points"].split()]
         if len(pts) == 2 and pts[0][1] == pts[1][1] and pts[1][0] - pts[0][0] == pytest.approx(20):
             continue  # legend sample
         dash, stroke = p.attrib.get("stroke-dasharray"), p.attrib["stroke"]
-        key = "plan" if dash == "6 4" else "actual" if dash is None and stroke == NAVY else "forecast"
+        key = {PLAN_COLOUR: "plan", ACTUAL_COLOUR: "actual", FORECAST_COLOUR: "forecast"}[stroke]
+        assert dash == {"plan": "6 4", "actual": None, "forecast": "1 4"}[key]
         out[key] = [(x, y) for x, y in pts]
     return out
 
@@ -289,14 +293,21 @@ def test_cumulative_alt_states_hand_summed_figures_with_callers_format() -> None
         "Full-year forecast 98.10 kr against plan 95.00 kr."
     )
     words = texts(parse(chart))
-    assert "98.10 kr" in words and "95.00 kr" in words  # end labels
+    # End labels name their series, so they read without the legend.
+    assert "Forecast 98.10 kr" in words and "Plan 95.00 kr" in words
     assert "0.00 kr" in words and "100.00 kr" in words  # round ticks, formatted by the caller
 
 
 def test_cumulative_lines_follow_the_data() -> None:
     root = parse(BUILDERS["cumulative"]())
     lines = polylines(root)
-    assert {p.attrib["stroke"] for p in els(root, "polyline")} == {NAVY, MID_BLUE}
+    # Three series, three colours (plan, actual and forecast no longer share navy).
+    assert {p.attrib["stroke"] for p in els(root, "polyline")} == {
+        PLAN_COLOUR,
+        ACTUAL_COLOUR,
+        FORECAST_COLOUR,
+    }
+    assert len({PLAN_COLOUR, ACTUAL_COLOUR, FORECAST_COLOUR}) == 3
     plan, actual, forecast = lines["plan"], lines["actual"], lines["forecast"]
     assert len(plan) == 12 and len(actual) == 10 and len(forecast) == 3
     assert forecast[0] == actual[-1] and forecast[-1][0] == plan[-1][0]
@@ -447,9 +458,9 @@ def test_timeline_markers_slip_and_clipping() -> None:
     root = parse(chart)
     rows = sorted({y for _, y, _ in diamonds(root) if y > 60})
     by_row = {y: [(x, f) for x, yy, f in diamonds(root) if yy == y] for y in rows}
-    # Row 2 "Go-live": hollow baseline then filled mid-blue forecast to its right, red connector between.
+    # Row 2 "Go-live": hollow baseline then filled violet forecast to its right, red connector between.
     go_live = sorted(by_row[rows[1]])
-    assert [f for _, f in go_live] == ["#fff", MID_BLUE]
+    assert [f for _, f in go_live] == ["#fff", FORECAST_COLOUR]
     (connector,) = [ln for ln in els(root, "line") if ln.attrib["stroke"] == RED and num(ln, "y1") == rows[1]]
     assert num(connector, "x1") == go_live[0][0] and num(connector, "x2") == go_live[1][0]
     # Rows 1 and 5: actual is navy; no forecast means only the hollow baseline.
@@ -573,6 +584,20 @@ def test_headcount_zeros_and_bad_input() -> None:
         charts.headcount_by_team([("A", {"intern": D(1)})])
     with pytest.raises(ValueError, match="negative"):
         charts.headcount_by_team([("A", {"employee": D(-1)})])
+
+
+TEXT_WIDTH_PT = 178 / 25.4 * 72  # the default theme's text width on A4, where every chart is placed
+
+
+@pytest.mark.parametrize("kind", sorted(BUILDERS))
+def test_chart_text_prints_at_six_points_or_more_at_the_text_width(kind: str) -> None:
+    root = parse(BUILDERS[kind]())
+    sizes = [float(e.attrib["font-size"]) for e in root.iter() if "font-size" in e.attrib]
+    assert sizes
+    # 10 units x 504.6 pt / 640 units = 7.9 pt for the smallest text.
+    assert min(sizes) * TEXT_WIDTH_PT / charts.WIDTH >= charts.MIN_PRINT_SIZE_PT
+    # 6 pt / 10 units x 640 units = 384 pt = 135.5 mm: narrower than that, the smallest text is too small.
+    assert round(charts.MIN_PRINT_WIDTH_MM, 1) == 135.5
 
 
 def test_cumulative_forecast_starts_above_the_actual_by_the_stand_in() -> None:

@@ -23,6 +23,7 @@ from itreport.describe import GROUPS
 from itreport.edition import Briefing, template_view
 from itreport.models.base import month_start
 from itreport.render import units
+from itreport.render.chartpages import in_parts, money_unit, part_title
 from itreport.render.env import make_env, theme_dirs
 from itreport.render.formatting import Formatter
 from itreport.render.i18n import Translator
@@ -224,16 +225,16 @@ CHART_SECTIONS = {
 }
 
 
-def build_charts(
-    view: Briefing, fmt: Formatter, tr: Translator, every: bool = True
-) -> dict[str, charts.Chart]:
+def build_charts(view: Briefing, fmt: Formatter, tr: Translator, every: bool = True) -> dict[str, Any]:
     """The charts the edition's data allows; without `every`, only those its sections show.
+
+    Charts with a row per item (milestones, headcount) are tuples of page-sized parts.
 
     The default theme shows each chart in one section (`CHART_SECTIONS`), so an edition without
     a milestones or finance section need not pay for those charts. Template overrides may show
     any chart anywhere, so with them every chart is built.
     """
-    out: dict[str, Callable[[], charts.Chart]] = {}
+    out: dict[str, Callable[[], Any]] = {}
     mega = lambda v: fmt.mega(v)  # noqa: E731
     f = view.finance
     if f is not None:
@@ -251,10 +252,11 @@ def build_charts(
             font_family=FONT,
             stand_in=f.monthly.stand_in,
         )
+        variances = [(tr("cat_" + g.key), g.figures.variance_fy) for g in f.by_category]
         out["variance"] = lambda: charts.variance_by_category(
-            [(tr("cat_" + g.key), g.figures.variance_fy) for g in f.by_category],
+            variances,
             title=tr("chart_variance"),
-            fmt=mega,
+            fmt=money_unit(fmt, [v for _, v in variances]),
             labels=chart_labels(tr, "variance"),
             chart_id="variance",
             font_family=FONT,
@@ -280,17 +282,21 @@ def build_charts(
     as_of = view.division.as_of
     start = month_start(f"{as_of.year:04d}-{as_of.month:02d}") - timedelta(days=92)
     end = as_of + timedelta(days=view.thresholds.milestone_horizon_days + 5)
-    out["milestones"] = lambda: charts.milestone_timeline(
-        rows,
-        start=start.replace(day=1),
-        end=end,
-        as_of=as_of,
-        title=tr("chart_milestones"),
-        labels=chart_labels(tr, "timeline"),
-        date_label=lambda d: fmt.month(f"{d.year:04d}-{d.month:02d}", "MMM"),
-        date_text=fmt.date,
-        chart_id="milestones",
-        font_family=FONT,
+    parts = in_parts(rows)
+    out["milestones"] = lambda: tuple(
+        charts.milestone_timeline(
+            part,
+            start=start.replace(day=1),
+            end=end,
+            as_of=as_of,
+            title=part_title(tr("chart_milestones"), k, len(parts)),
+            labels=chart_labels(tr, "timeline"),
+            date_label=lambda d: fmt.month(f"{d.year:04d}-{d.month:02d}", "MMM"),
+            date_text=fmt.date,
+            chart_id="milestones" if len(parts) == 1 else f"milestones-{k + 1}",
+            font_family=FONT,
+        )
+        for k, part in enumerate(parts)
     )
     out["heatmap"] = lambda: charts.risk_heatmap(
         view.risks.heatmap,
@@ -311,14 +317,18 @@ def build_charts(
         ]
         types = ("employee",)
         labels = {**labels, "employee": tr("fte_all"), "alt_employee": tr("fte_all")}
-    out["headcount"] = lambda: charts.headcount_by_team(
-        team_rows,
-        title=tr("chart_headcount"),
-        labels=labels,
-        types=types,
-        fmt=lambda v: fmt.number(v, 1),
-        chart_id="headcount",
-        font_family=FONT,
+    team_parts = in_parts(team_rows)
+    out["headcount"] = lambda: tuple(
+        charts.headcount_by_team(
+            part,
+            title=part_title(tr("chart_headcount"), k, len(team_parts)),
+            labels=labels,
+            types=types,
+            fmt=lambda v: fmt.number(v, 1),
+            chart_id="headcount" if len(team_parts) == 1 else f"headcount-{k + 1}",
+            font_family=FONT,
+        )
+        for k, part in enumerate(team_parts)
     )
     return {name: make() for name, make in out.items() if every or view.has(CHART_SECTIONS[name])}
 

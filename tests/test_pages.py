@@ -1,0 +1,125 @@
+"""Every page of every edition, in both languages, passes the page check (tests/pagecheck.py).
+
+The divisions are built once per session, each `itreport build` in its own process and two at a
+time (the machine has two cores): the example division, each test fixture
+and the generated medium division (`itreport demo --scale medium`: 80 projects, 400 people),
+each in English and in Swedish. A failure lists every broken page as
+"division/locale/edition page N: kind: what, where".
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from tests.pagecheck import Finding, Limits, check_pdf, report
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+LOCALES = ("en_GB", "sv_SE")
+LOCALE_LINE = re.compile(r"^locale:.*$", re.MULTILINE)
+
+
+def _sources() -> dict[str, Path]:
+    sources = {"example": REPO / "content"}
+    for fixture in sorted(p for p in FIXTURES.iterdir() if (p / "division.yaml").is_file()):
+        sources[fixture.name] = fixture
+    return sources
+
+
+def _with_locale(source: Path, dest: Path, locale: str) -> Path:
+    """A copy of a division whose briefings are written in `locale`."""
+    shutil.copytree(source, dest)
+    division = dest / "division.yaml"
+    text = division.read_text(encoding="utf-8")
+    text = (
+        LOCALE_LINE.sub(f"locale: {locale}", text)
+        if LOCALE_LINE.search(text)
+        else text + f"\nlocale: {locale}\n"
+    )
+    division.write_text(text, encoding="utf-8")
+    return dest
+
+
+def _build(content: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "itreport", "build", str(content), "--out", str(out)]
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    return subprocess.run(command, capture_output=True, text=True, cwd=content.parent, env=env, timeout=600)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]:
+    """Label "division/locale" → its edition PDFs; every division built once for the session."""
+    root = tmp_path_factory.mktemp("pages")
+    jobs: dict[str, Path] = {}
+    for name, source in _sources().items():
+        for locale in LOCALES:
+            jobs[f"{name}/{locale[:2]}"] = _with_locale(source, root / f"{name}-{locale}" / "content", locale)
+    medium = root / "medium-source"
+    demo = [sys.executable, "-m", "itreport", "demo", str(medium), "--scale", "medium"]
+    subprocess.run(demo, check=True, capture_output=True, timeout=300)
+    for locale in LOCALES:
+        jobs[f"medium/{locale[:2]}"] = _with_locale(medium, root / f"medium-{locale}" / "content", locale)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = {
+            label: pool.submit(_build, content, content.parent / "out") for label, content in jobs.items()
+        }
+    pdfs: dict[str, list[Path]] = {}
+    for label, future in results.items():
+        done = future.result()
+        assert done.returncode == 0, f"{label}: build failed\n{done.stdout}\n{done.stderr}"
+        pdfs[label] = sorted((jobs[label].parent / "out").glob("*.pdf"))
+        assert pdfs[label], f"{label}: no PDF written"
+    return pdfs
+
+
+def _findings(pdfs: list[Path], label: str) -> Iterator[str]:
+    for pdf in pdfs:
+        yield from report(f"{label}/{pdf.stem}", check_pdf(pdf))
+
+
+@pytest.mark.parametrize("locale", [loc[:2] for loc in LOCALES])
+@pytest.mark.parametrize("division", [*_sources(), "medium"])
+def test_every_page_passes_the_page_check(built: dict[str, list[Path]], division: str, locale: str) -> None:
+    label = f"{division}/{locale}"
+    problems = list(_findings(built[label], label))
+    assert not problems, f"{len(problems)} page problem(s):\n" + "\n".join(problems)
+
+
+def test_every_edition_is_checked(built: dict[str, list[Path]]) -> None:
+    """The example's four editions, and at least one per fixture, reach the check in both languages."""
+    for label, pdfs in built.items():
+        assert len(pdfs) >= (4 if label.startswith(("example/", "medium/")) else 1), label
+
+
+def test_larger_division_spans_more_pages(built: dict[str, list[Path]]) -> None:
+    """The generated medium division (80 projects) is larger where layout breaks first."""
+    import pypdfium2 as pdfium
+
+    def pages(pdf: Path) -> int:
+        document = pdfium.PdfDocument(str(pdf))
+        try:
+            return len(document)
+        finally:
+            document.close()
+
+    example = {p.stem: pages(p) for p in built["example/en"]}
+    large = {p.stem: pages(p) for p in built["medium/en"]}
+    assert example.keys() == large.keys()
+    assert all(large[k] > example[k] for k in example), (example, large)
+
+
+def test_findings_name_division_locale_edition_and_page() -> None:
+    finding = Finding(3, "margin", "text 'EAC' 6.7 mm from the right edge")
+    assert report("example/sv/board-2026-10", [finding]) == [
+        "example/sv/board-2026-10 page 3: margin: text 'EAC' 6.7 mm from the right edge"
+    ]
+    assert Limits().min_side_mm == 12.0 and Limits().min_size_pt == 6.0
