@@ -381,13 +381,7 @@ def distribute_cmd(
 
     Example: itreport distribute content --out output --send
     """
-    import os
     from datetime import UTC, datetime
-
-    from itreport.publish import distribute as dist
-    from itreport.publish.passwords import PasswordError, load_passwords
-    from itreport.publish.smtp import SmtpConfigError, settings_from_env
-    from itreport.publish.watermark import StampError
 
     if not content.is_dir():
         raise click.UsageError(f"content folder '{content}' does not exist")
@@ -398,6 +392,37 @@ def distribute_cmd(
 
     def now() -> datetime:
         return datetime.now(UTC)
+
+    from contextlib import ExitStack
+
+    from itreport.publish.lock import output_lock
+
+    with ExitStack() as stack:
+        if out.is_dir() and not out.is_symlink():
+            # One writer at a time: a build must not swap the folder while copies are made from it.
+            stack.enter_context(
+                output_lock(out, lambda: click.echo("waiting for another itreport build…", err=True))
+            )
+        _distribute(content, out, editions, private, allow_draft, passwords, send, dry_run, resend, now)
+
+
+def _distribute(
+    content: Path,
+    out: Path,
+    editions: tuple[str, ...],
+    private: Path | None,
+    allow_draft: bool,
+    passwords: Path | None,
+    send: bool,
+    dry_run: bool,
+    resend: bool,
+    now: Any,
+) -> None:
+    """The body of `distribute`, run while the output folder's lock is held."""
+    from itreport.publish import distribute as dist
+    from itreport.publish.passwords import PasswordError, load_passwords
+    from itreport.publish.smtp import SmtpConfigError, settings_from_env
+    from itreport.publish.watermark import StampError
 
     try:
         settings = settings_from_env(os.environ) if send else None

@@ -787,3 +787,34 @@ def test_starttls_with_login_sends_and_a_wrong_password_is_not_retried(repo: Pat
         assert "certificate is not trusted" in untrusted.output
     finally:
         controller.stop()
+
+
+def test_distribute_waits_for_a_build_holding_the_output_lock(repo: Path) -> None:
+    """A build swaps the output folder; copies must never be made from a folder being swapped."""
+    import fcntl
+    import os
+    import threading
+
+    from itreport.publish.lock import LOCK_NAME
+
+    fd = os.open(repo / "output" / LOCK_NAME, os.O_RDWR | os.O_CREAT)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    released = threading.Event()
+
+    def release() -> None:
+        released.wait(timeout=30)
+        os.close(fd)  # closing releases the build's lock
+
+    holder = threading.Thread(target=release)
+    holder.start()
+    timer = threading.Timer(1.0, released.set)
+    timer.start()
+    try:
+        result = run("distribute", "content", "--dry-run")
+    finally:
+        released.set()
+        holder.join()
+        timer.cancel()
+    assert result.exit_code == 0, result.output
+    assert "waiting for another itreport build" in result.output
+    assert "dry run: 6 copies" in result.output
