@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -77,7 +78,8 @@ def check_located(problems: list[Problem], files: dict[str, bytes], shown: str) 
         rel = p.file[len(shown) + 1 :]
         assert rel in files or rel == "division.yaml", p
         if rel in files:
-            lines = files[rel].count(b"\n") + 1
+            # YAML breaks lines at \r\n, \r and \n (a lone \r too), and so do the reports.
+            lines = len(re.findall(rb"\r\n|\r|\n", files[rel])) + 1
             assert 0 <= p.line <= lines, p
             assert p.col >= 0, p
         assert p.message, p
