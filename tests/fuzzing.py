@@ -78,8 +78,9 @@ def check_located(problems: list[Problem], files: dict[str, bytes], shown: str) 
         rel = p.file[len(shown) + 1 :]
         assert rel in files or rel == "division.yaml", p
         if rel in files:
-            # YAML breaks lines at \r\n, \r and \n (a lone \r too), and so do the reports.
-            lines = len(re.findall(rb"\r\n|\r|\n", files[rel])) + 1
+            # Lines as libyaml counts them (and so every located problem): \r\n, \r, \n, NEL, LS, PS.
+            text = files[rel].decode("utf-8", errors="replace")
+            lines = len(re.findall("\r\n|[\r\n\x85\u2028\u2029]", text)) + 1
             assert 0 <= p.line <= lines, p
             assert p.col >= 0, p
         assert p.message, p
