@@ -76,7 +76,7 @@ def check_settings(s: Settings) -> list[str]:
     return reasons
 
 
-def _yaml_string(value: str) -> str:
+def yaml_string(value: str) -> str:
     """A YAML 1.2 double-quoted scalar (JSON strings are valid YAML), whatever the text holds."""
     return json.dumps(value, ensure_ascii=False)
 
@@ -89,9 +89,9 @@ def _values(s: Settings) -> dict[str, str]:
         str(fiscal_year) if s.fiscal_year_start == 1 else f"{fiscal_year}/{(fiscal_year + 1) % 100:02d}"
     )
     return {
-        "name": _yaml_string(s.name),
-        "organisation": _yaml_string(s.organisation),
-        "head_name": _yaml_string(s.head_name),
+        "name": yaml_string(s.name),
+        "organisation": yaml_string(s.organisation),
+        "head_name": yaml_string(s.head_name),
         "head_id": person_id(s.head_name),
         "currency": s.currency,
         "locale": s.locale,
@@ -102,7 +102,7 @@ def _values(s: Settings) -> dict[str, str]:
         "as_of": s.as_of.isoformat(),
         "period_start": period_start.isoformat(),
         "period_end": s.as_of.isoformat(),
-        "period_label": _yaml_string(format_date(s.as_of, "LLLL yyyy", locale=s.locale)),
+        "period_label": yaml_string(format_date(s.as_of, "LLLL yyyy", locale=s.locale)),
     }
 
 

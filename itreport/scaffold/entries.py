@@ -7,7 +7,6 @@ edited file still parses and validates against its model.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import tempfile
@@ -21,7 +20,7 @@ from itreport.load import Document, parse
 from itreport.models.base import ID_PATTERN
 from itreport.models.division import Division
 from itreport.models.projects import Project
-from itreport.scaffold import ScaffoldError
+from itreport.scaffold import ScaffoldError, yaml_string
 
 PROJECT_SCHEMA = "# yaml-language-server: $schema=../schemas/project.schema.json"
 
@@ -49,18 +48,13 @@ def read_context(content: Path) -> Context:
     return Context(division.as_of, division.period.start, division.head)
 
 
-def _quoted(text: str) -> str:
-    """A YAML double-quoted scalar (JSON strings are YAML), safe whatever the text holds."""
-    return json.dumps(text, ensure_ascii=False)
-
-
 def project_text(project_id: str, name: str, ctx: Context) -> str:
     """A new project file: valid as written, every field explained."""
     end = ctx.period_start.replace(year=ctx.period_start.year + 1)
     return f"""{PROJECT_SCHEMA}
 # One project. Fields are explained in docs/content.md ("projects/<id>.yaml").
 id: {project_id}
-name: {_quoted(name)}
+name: {yaml_string(name)}
 # The business sponsor outside IT (name and title), and the business users who will use it.
 sponsor: "To be named"
 business_users: []
@@ -163,7 +157,7 @@ def status_entry(project: Project, ctx: Context, indent: str) -> list[str]:
         r = last.recovery
         lines.append("  # The recovery action from the last report; keep it while amber or red:")
         lines.append(
-            f"  recovery: {{action: {_quoted(r.action)}, owner: {r.owner}, due: {r.due.isoformat()}}}"
+            f"  recovery: {{action: {yaml_string(r.action)}, owner: {r.owner}, due: {r.due.isoformat()}}}"
         )
     else:
         lines.append("  # When amber or red, say what is being done:")
