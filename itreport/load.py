@@ -242,7 +242,8 @@ def _reader_problem(name: str, exc: yaml.reader.ReaderError, text: str) -> Probl
         col,
         Severity.ERROR,
         f"YAML does not allow the control character U+{char:04X} here",
-        hint=f'delete it (most editors do not show it); to keep it, write it inside double quotes as "{escape}"',
+        hint="delete it (most editors do not show it); to keep it, write it inside double quotes "
+        f'as "{escape}"',
         rule="yaml.syntax",
     )
 
