@@ -56,5 +56,7 @@ def test_line_separator_starts_a_line_in_the_report(content: Path) -> None:
     strategy = content / "strategy.yaml"
     strategy.write_text("#\u2028# \x1c\n" + strategy.read_text(encoding="utf-8"), encoding="utf-8")
     result = CliRunner().invoke(main, ["validate", "content"])
-    assert "content/strategy.yaml:2:3: error: YAML does not allow the control character U+001C" in result.output
+    assert (
+        "content/strategy.yaml:2:3: error: YAML does not allow the control character U+001C" in result.output
+    )
     assert " 2 | # \\x1c\n   |   ^~~~\n" in result.output
