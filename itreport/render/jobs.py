@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from itreport.buildcache import code_fingerprint, folder_digest
-from itreport.render.html import cached_env, render_html
+from itreport.render.html import render_html
 from itreport.render.sandbox import TemplateFailure
 from itreport.render.theme import DEFAULT_THEME
 
@@ -180,7 +180,6 @@ def render_all(
 
     `done` is called as each edition is finished; the list returned is in the order of `jobs`.
     """
-    cached_env.cache_clear()  # templates are read afresh for every build
     count = worker_count(len(jobs), workers)
     if count <= 1:
         out = []
