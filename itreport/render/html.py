@@ -27,6 +27,7 @@ from itreport.render.chartpages import in_parts, money_unit, part_title
 from itreport.render.env import make_env, theme_dirs
 from itreport.render.formatting import Formatter
 from itreport.render.i18n import Translator
+from itreport.render.loader import listing
 from itreport.render.notes import note_text
 from itreport.render.sandbox import Limits, Sandbox, default_limits, refuse_external, render_template
 from itreport.render.units import MILLION, THOUSAND, Scale
@@ -350,6 +351,16 @@ def _mark(change: Any, up: bool, text: str) -> Mark:
     )
 
 
+def _kilo_delta(fmt: Formatter, tr: Translator, delta: Decimal, currency: str, mega: bool = False) -> str:
+    """A change in thousands (millions with `mega`), or in a smaller unit when it would round to
+    zero in that one: a ▲ beside "±0 kSEK" would contradict itself."""
+    if mega and abs(delta) >= 50_000:
+        return fmt.signed_mega(delta)
+    if abs(delta) < 500:
+        return f"{fmt.signed(delta)} {currency}"
+    return f"{fmt.signed_kilo(delta)} {tr('unit_k', currency=currency)}"
+
+
 def trend_marks(view: Briefing, fmt: Formatter, tr: Translator) -> dict[str, Any]:
     """Marks for the portfolio and finance tables from the (already filtered) changes."""
     empty: dict[str, Any] = {"rag": {}, "slip": {}, "eac": {}, "category": {}, "forecast_total": None}
@@ -379,33 +390,35 @@ def trend_marks(view: Briefing, fmt: Formatter, tr: Translator) -> dict[str, Any
         out["eac"][pid] = _mark(
             eac,
             eac is not None and eac.delta > 0,
-            f"{since}: {fmt.signed_kilo(eac.delta)} {tr('unit_k', currency=view.division.currency)}"
-            if eac
-            else since,
+            f"{since}: {_kilo_delta(fmt, tr, eac.delta, view.division.currency)}" if eac else since,
         )
     if view.finance is not None:
-        unit = tr("unit_k", currency=view.division.currency)
         for g in view.finance.by_category:
             ch = c.find("forecast_moved", g.key)
             out["category"][g.key] = _mark(
                 ch,
                 ch is not None and ch.delta > 0,
-                f"{since}: {fmt.signed_kilo(ch.delta)} {unit}" if ch else since,
+                f"{since}: {_kilo_delta(fmt, tr, ch.delta, view.division.currency)}" if ch else since,
             )
         total = c.find("forecast_moved", "total")
         out["forecast_total"] = _mark(
             total,
             total is not None and total.delta > 0,
-            f"{since}: {fmt.signed_mega(total.delta)}" if total else since,
+            f"{since}: {_kilo_delta(fmt, tr, total.delta, view.division.currency, mega=True)}"
+            if total
+            else since,
         )
     return out
 
 
 @lru_cache(maxsize=8)
-def cached_env(locale: str, currency: str, user_templates: Path | None, limits: Limits) -> Sandbox:
-    """One Jinja environment per theme, locale and limits, so each template is compiled once per
-    build (not once per edition); `itreport.render.jobs` clears it when a build starts, so a
-    template edited between builds (`itreport serve`) is read again.
+def cached_env(
+    locale: str, currency: str, user_templates: Path | None, limits: Limits, names: object = ()
+) -> Sandbox:
+    """One Jinja environment per theme, locale, limits and listing of the user's templates
+    (`names`, see `loader.listing`), so each template is compiled once per process, not once per
+    edition or per rebuild of `itreport serve`. A template edited or swapped between builds is
+    read and checked again: the loader's `uptodate` compares the file with what was read.
 
     Every template is compiled here, before any edition's time budget starts: the budget is
     for running a template, and compiling a theme on a busy machine took a good part of it.
@@ -425,7 +438,7 @@ def render_html(
     div = view.division
     fmt = Formatter(div.locale, div.currency)
     tr = Translator(div.locale)
-    env = cached_env(div.locale, div.currency, user_templates, default_limits())
+    env = cached_env(div.locale, div.currency, user_templates, default_limits(), listing(user_templates))
     period_label = div.period.label or fmt.month(
         f"{div.period.end.year:04d}-{div.period.end.month:02d}", "LLLL yyyy"
     )
