@@ -590,8 +590,15 @@ class _Scale:
         return self.p0 + (float(v) - self.lo) / self.span * (self.p1 - self.p0)
 
 
+def _rounds_to_zero(text: str) -> bool:
+    return not any(c in "123456789" for c in text)
+
+
 def _signed(value: Decimal, fmt: Fmt) -> str:
+    """The formatted value with its sign; a value that rounds to zero is "±0", never "+0" or "−0"."""
     text = fmt(value)
+    if _rounds_to_zero(text):
+        return "±" + text.lstrip("+-−")
     return "+" + text if value > 0 and not text.startswith("+") else text
 
 
@@ -781,6 +788,8 @@ def variance_by_category(
         return _empty("variance", title, lab, frame)
 
     def status(v: Decimal) -> str:
+        if _rounds_to_zero(fmt(v)):
+            return lab["alt_on_plan"]
         if v > 0:
             return _fill(lab["alt_over"], value=fmt(v))
         if v < 0:

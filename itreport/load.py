@@ -21,11 +21,16 @@ import yaml
 from itreport.problems import Problem, Severity
 from itreport.source import compose
 from itreport.source.confine import Refused, Root
+from itreport.source.lines import char_index, locate, split_lines
 
 try:  # pragma: no cover - the C loader is present in PyYAML wheels; the fallback keeps it working anyway
     from yaml import CSafeLoader as _Loader
+
+    _BYTE_OFFSETS = True  # libyaml reports a bad character's place in UTF-8 bytes
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+    _BYTE_OFFSETS = False
 
 PathKey = tuple[str | int, ...]
 
@@ -60,7 +65,7 @@ class Document:
         return self.values.get((), Position(1, 1))
 
     def line_text(self, line: int) -> str:
-        lines = self.text.splitlines()
+        lines = split_lines(self.text)
         return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
@@ -199,6 +204,8 @@ _YAML_HINTS = {
 
 
 def _yaml_problem(name: str, exc: yaml.YAMLError, text: str = "") -> Problem:
+    if isinstance(exc, yaml.reader.ReaderError):
+        return _reader_problem(name, exc, text)
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     context_mark = getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
@@ -212,7 +219,7 @@ def _yaml_problem(name: str, exc: yaml.YAMLError, text: str = "") -> Problem:
         mark = context_mark
         message = f"YAML syntax error: this {context.removeprefix('while parsing a ')} is never closed"
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    lines = text.splitlines()
+    lines = split_lines(text)
     if text and line > len(lines):
         # libyaml reports the end of a file without a final line break one line past it.
         line, col = len(lines), len(lines[-1]) + 1
@@ -221,6 +228,24 @@ def _yaml_problem(name: str, exc: yaml.YAMLError, text: str = "") -> Problem:
     if not hint and ("\t" in problem or "tab character" in problem):
         hint = _YAML_HINTS["found character '\\t'"]
     return Problem(name, line, col, Severity.ERROR, message, hint=hint, rule="yaml.syntax")
+
+
+def _reader_problem(name: str, exc: yaml.reader.ReaderError, text: str) -> Problem:
+    """A character YAML does not allow, at its own line and column (libyaml gives a byte offset)."""
+    index = char_index(text, exc.position) if _BYTE_OFFSETS else exc.position
+    line, col = locate(text, index)
+    char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+    escape = f"\\x{char:02x}" if char < 0x100 else f"\\u{char:04x}"
+    return Problem(
+        name,
+        line,
+        col,
+        Severity.ERROR,
+        f"YAML does not allow the control character U+{char:04X} here",
+        hint="delete it (most editors do not show it); to keep it, write it inside double quotes "
+        f'as "{escape}"',
+        rule="yaml.syntax",
+    )
 
 
 MAX_LINE_CHARS = 10_000
@@ -232,7 +257,7 @@ def _long_line(name: str, text: str) -> Problem | None:
     """The first line longer than MAX_LINE_CHARS, as a located problem."""
     if len(text) <= MAX_LINE_CHARS:
         return None
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(split_lines(text), start=1):
         if len(line) > MAX_LINE_CHARS:
             return Problem(
                 name,
@@ -260,7 +285,7 @@ def parse(name: str, raw: bytes) -> tuple[Document | None, list[Problem]]:
     if too_long is not None:
         # Keep the text for showing lines, each cut short: the file is not read any further.
         doc.text = "\n".join(
-            line if len(line) <= _SHOWN else line[:_SHOWN] + " …" for line in text.splitlines()
+            line if len(line) <= _SHOWN else line[:_SHOWN] + " …" for line in split_lines(text)
         )
         return doc, [too_long]
     loader = _Loader(text)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from itreport.controls import BEYOND_C0, for_terminal
 from itreport.problems import Problem, Severity
+from itreport.source.lines import split_lines
 
 
 def _summary(problems: Sequence[Problem]) -> str:
@@ -31,7 +32,7 @@ def format_text(problems: Sequence[Problem], sources: Mapping[str, str]) -> str:
         if text is not None and p.line:
             all_lines = split.get(p.file)
             if all_lines is None:
-                all_lines = split[p.file] = text.splitlines()
+                all_lines = split[p.file] = split_lines(text)
             if p.line <= len(all_lines):
                 src = all_lines[p.line - 1].replace("\t", " ")
                 gutter = str(p.line)

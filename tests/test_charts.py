@@ -371,12 +371,22 @@ def test_variance_bars_diverge_from_zero_in_proportion() -> None:
     assert num(data, "x") + num(data, "width") == pytest.approx(zero, abs=0.1)
     assert num(hosting, "width") / num(data, "width") == pytest.approx(3.1 / 4.75, abs=0.003)
     assert num(licences, "width") / num(data, "width") == pytest.approx(1.2 / 4.75, abs=0.003)
-    assert {"+3.10 kr", "-1.20 kr", "0.00 kr", "-4.75 kr"} <= set(texts(root))
+    assert {"+3.10 kr", "-1.20 kr", "±0.00 kr", "-4.75 kr"} <= set(texts(root))
     # Net: 3.1 - 1.2 + 0 - 4.75 = -2.85
     assert chart.alt == (
         "Forecast minus plan by category: Hosting 3.10 kr over plan; Licences 1.20 kr under plan; "
         "Staff on plan; Data 4.75 kr under plan. Net 2.85 kr under plan."
     )
+
+
+def test_variance_that_rounds_to_zero_is_neither_plus_nor_minus() -> None:
+    # 0.004 prints as 0.00: "+0.00 kr" beside a bar would claim an overspend nobody can see.
+    root = parse(
+        charts.variance_by_category([("A", D("0.004")), ("B", D("-0.004")), ("C", D("0.006"))], fmt=kr)
+    )
+    assert [t for t in texts(root) if "kr" in t] == ["±0.00 kr", "±0.00 kr", "+0.01 kr"]
+    alt = charts.variance_by_category([("A", D("0.004")), ("B", D("-0.004"))], fmt=kr).alt
+    assert alt == "Forecast minus plan by category: A on plan; B on plan. Net on plan."
 
 
 def test_variance_all_zero_and_long_labels() -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from itreport.models.budget import Saving
 from itreport.render.formatting import Formatter
-from itreport.render.html import fiscal_year_label, saving_rows
+from itreport.render.html import _kilo_delta, fiscal_year_label, saving_rows
 from itreport.render.i18n import Translator
 from itreport.render.units import MILLION, ONE, TABLE, THOUSAND, TILES, Scale, choose
 
@@ -90,3 +90,19 @@ def test_savings_columns_add_up_to_their_totals() -> None:
 )
 def test_fiscal_year_label(year: int, start: int, locale: str, expected: str) -> None:
     assert fiscal_year_label(year, start, Translator(locale)) == expected
+
+
+@pytest.mark.parametrize(
+    ("delta", "mega", "text"),
+    [
+        (D(499), False, "+499 SEK"),  # 0.499 kSEK would print "±0 kSEK" beside a red ▲
+        (D(-499), False, "−499 SEK"),
+        (D(500), False, "+1 kSEK"),  # 0.5 rounds half up
+        (D(150_000), False, "+150 kSEK"),
+        (D(49_999), True, "+50 kSEK"),  # 0.049999 MSEK would print "±0.0 MSEK"
+        (D(50_000), True, "+0.1\u00a0MSEK"),
+        (D(-2_340_000), True, "−2.3\u00a0MSEK"),
+    ],
+)
+def test_trend_tooltip_never_shows_a_change_as_zero(delta: D, mega: bool, text: str) -> None:
+    assert _kilo_delta(Formatter("en", "SEK"), Translator("en"), delta, "SEK", mega=mega) == text

@@ -352,6 +352,16 @@ def _mark(change: Any, up: bool, text: str) -> Mark:
     )
 
 
+def _kilo_delta(fmt: Formatter, tr: Translator, delta: Decimal, currency: str, mega: bool = False) -> str:
+    """A change in thousands (millions with `mega`), or in a smaller unit when it would round to
+    zero in that one: a ▲ beside "±0 kSEK" would contradict itself."""
+    if mega and abs(delta) >= 50_000:
+        return fmt.signed_mega(delta)
+    if abs(delta) < 500:
+        return f"{fmt.signed(delta)} {currency}"
+    return f"{fmt.signed_kilo(delta)} {tr('unit_k', currency=currency)}"
+
+
 def trend_marks(view: Briefing, fmt: Formatter, tr: Translator) -> dict[str, Any]:
     """Marks for the portfolio and finance tables from the (already filtered) changes."""
     empty: dict[str, Any] = {"rag": {}, "slip": {}, "eac": {}, "category": {}, "forecast_total": None}
@@ -381,24 +391,23 @@ def trend_marks(view: Briefing, fmt: Formatter, tr: Translator) -> dict[str, Any
         out["eac"][pid] = _mark(
             eac,
             eac is not None and eac.delta > 0,
-            f"{since}: {fmt.signed_kilo(eac.delta)} {tr('unit_k', currency=view.division.currency)}"
-            if eac
-            else since,
+            f"{since}: {_kilo_delta(fmt, tr, eac.delta, view.division.currency)}" if eac else since,
         )
     if view.finance is not None:
-        unit = tr("unit_k", currency=view.division.currency)
         for g in view.finance.by_category:
             ch = c.find("forecast_moved", g.key)
             out["category"][g.key] = _mark(
                 ch,
                 ch is not None and ch.delta > 0,
-                f"{since}: {fmt.signed_kilo(ch.delta)} {unit}" if ch else since,
+                f"{since}: {_kilo_delta(fmt, tr, ch.delta, view.division.currency)}" if ch else since,
             )
         total = c.find("forecast_moved", "total")
         out["forecast_total"] = _mark(
             total,
             total is not None and total.delta > 0,
-            f"{since}: {fmt.signed_mega(total.delta)}" if total else since,
+            f"{since}: {_kilo_delta(fmt, tr, total.delta, view.division.currency, mega=True)}"
+            if total
+            else since,
         )
     return out
 
