@@ -160,6 +160,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
             div.as_of,
             edition.pdf_variant,
             records.earlier_pdf(edition.id, names["pdf"]) if "pdf" in names else None,
+            records.pdf_seconds(edition.id),
         )
         for edition, view, names, _key, kept in plans
         if kept is None
@@ -180,7 +181,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
     if failed:
         raise TemplateProblem(failed)
     files: list[NewFile] = []  # published as one set below, with the manifest
-    remember: list[tuple[str, str, dict[str, str], list[str], str]] = []
+    remember: list[tuple[str, str, dict[str, str], list[str], str, float | None]] = []
     for edition, view, names, key, kept in plans:
         if kept is not None:
             for kind, name in names.items():
@@ -205,7 +206,8 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
                 Written(options.out / name, edition, view.classification, kind, digests[name], True)
             )
             files.append(_output(result.written[-1], data, div.as_of.isoformat(), result.commit))
-        remember.append((edition.id, key, digests, warnings, made.pdf_source))
+        seconds = records.pdf_seconds(edition.id) if made.pdf_reused else made.pdf_seconds
+        remember.append((edition.id, key, digests, warnings, made.pdf_source, seconds))
     head = {
         "as_of": div.as_of.isoformat(),
         "vcs": "git" if result.versioned else None,

@@ -8,7 +8,8 @@ its warnings.
 - `editions.json`: per edition, a hash of everything its files are made from (its
   view of the data, the templates, the theme, the code, the formats) and the files it made.
   An edition whose hash is unchanged and whose files are still there, byte for byte, is not
-  rendered again: a change to one project re-renders only the editions that show it.
+  rendered again: a change to one project re-renders only the editions that show it. The
+  seconds its PDF layout took are kept too, so the next build starts the longest layout first.
 - `build.json`: a hash of every input of the whole build (content and private files,
   templates, theme, code, options, the git commit, work-tree status and briefing tags) and
   what the build printed. When nothing changed, `itreport build` prints the same report and
@@ -210,14 +211,29 @@ class EditionRecords:
             return None
         return source, self.out / name, digest
 
+    def pdf_seconds(self, edition: str) -> float | None:
+        """Seconds the edition's PDF layout took last time (to lay out the longest first)."""
+        entry = self.entries.get(edition)
+        seconds = entry.get("pdf_seconds") if isinstance(entry, dict) else None
+        if isinstance(seconds, (int, float)) and not isinstance(seconds, bool) and 0 <= seconds < 1e6:
+            return float(seconds)
+        return None
+
     def remember(
-        self, edition: str, key: str, files: dict[str, str], warnings: Sequence[str], pdf_source: str
+        self,
+        edition: str,
+        key: str,
+        files: dict[str, str],
+        warnings: Sequence[str],
+        pdf_source: str,
+        pdf_seconds: float | None = None,
     ) -> None:
         self.entries[edition] = {
             "key": key,
             "files": files,
             "warnings": list(warnings),
             "pdf_source": pdf_source,
+            "pdf_seconds": pdf_seconds,
         }
 
     def save(self) -> None:

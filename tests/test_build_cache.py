@@ -12,6 +12,8 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +21,11 @@ import pytest
 from click.testing import CliRunner
 
 from itreport.build import BuildOptions, build
-from itreport.buildcache import BUILD_RECORD, EDITIONS_RECORD, cache_folder
+from itreport.buildcache import BUILD_RECORD, EDITIONS_RECORD, EditionRecords, cache_folder
 from itreport.cli import main
 from itreport.render import jobs as render_jobs
 from itreport.render import pdf as render_pdf
+from itreport.render.jobs import Job, layout_cost
 from tests.conftest import replace_in
 
 EDITIONS = (
@@ -90,6 +93,9 @@ def test_unchanged_editions_are_not_rendered_again(
     assert counted.html == ["people", "projects"] and counted.pdf == 2
     assert all(w.changed for w in first.written)
     before = _files(out)
+    # How long each layout took is kept for the next build, which starts the longest first.
+    seconds = {e: EditionRecords(out).pdf_seconds(e) for e in ("people", "projects")}
+    assert all(s is not None and s > 0 for s in seconds.values())
 
     counted.reset()
     again = build(BuildOptions(two_editions, out, jobs=1))
@@ -98,7 +104,7 @@ def test_unchanged_editions_are_not_rendered_again(
     assert _files(out) == before
 
     # A project's new name changes the portfolio; the people edition's HTML stays the same, so
-    # its PDF is kept while the projects edition is laid out again.
+    # its PDF is kept (and its layout time with it) while the projects edition is laid out again.
     counted.reset()
     replace_in(two_editions, "projects/alpha.yaml", "name: Alpha platform", "name: Alpha cloud platform")
     changed = build(BuildOptions(two_editions, out, jobs=1))
@@ -109,6 +115,15 @@ def test_unchanged_editions_are_not_rendered_again(
     }
     assert b"Alpha cloud platform" in (out / "projects-2026-10.html").read_bytes()
     assert _files(out)["people-2026-10.pdf"] == before["people-2026-10.pdf"]
+    assert EditionRecords(out).pdf_seconds("people") == seconds["people"]
+
+
+def test_the_longest_layout_is_expected_from_the_last_build_or_the_html() -> None:
+    job = Job("board", None, None, ("html", "pdf"), (), date(2026, 10, 31), None)
+    small, large = b"<p>a</p>" * 10, b"<p>a</p>" * 1000
+    assert layout_cost(job, large) > layout_cost(job, small)
+    timed = replace(job, earlier_seconds=2.5)
+    assert layout_cost(timed, small) == 2.5 and layout_cost(timed, large) == 2.5
 
 
 def test_a_deleted_or_altered_output_is_made_again(
@@ -149,6 +164,7 @@ def test_forged_records_are_only_a_miss(two_editions: Path, tmp_path: Path) -> N
     record = json.loads(path.read_text(encoding="utf-8"))
     for entry in record["editions"].values():
         entry["files"] = {"../secret.txt": "0" * 64}
+        entry["pdf_seconds"] = "1e999"
     path.write_text(json.dumps(record), encoding="utf-8")
     result = build(BuildOptions(two_editions, out, formats=("html",), jobs=1))
     assert {w.path.name for w in result.written} == {"people-2026-10.html", "projects-2026-10.html"}

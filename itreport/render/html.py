@@ -27,6 +27,7 @@ from itreport.render.chartpages import in_parts, money_unit, part_title
 from itreport.render.env import make_env, theme_dirs
 from itreport.render.formatting import Formatter
 from itreport.render.i18n import Translator
+from itreport.render.loader import listing
 from itreport.render.notes import note_text
 from itreport.render.sandbox import Limits, Sandbox, default_limits, refuse_external, render_template
 from itreport.render.units import MILLION, THOUSAND, Scale
@@ -413,10 +414,13 @@ def trend_marks(view: Briefing, fmt: Formatter, tr: Translator) -> dict[str, Any
 
 
 @lru_cache(maxsize=8)
-def cached_env(locale: str, currency: str, user_templates: Path | None, limits: Limits) -> Sandbox:
-    """One Jinja environment per theme, locale and limits, so each template is compiled once per
-    build (not once per edition); `itreport.render.jobs` clears it when a build starts, so a
-    template edited between builds (`itreport serve`) is read again.
+def cached_env(
+    locale: str, currency: str, user_templates: Path | None, limits: Limits, names: object = ()
+) -> Sandbox:
+    """One Jinja environment per theme, locale, limits and listing of the user's templates
+    (`names`, see `loader.listing`), so each template is compiled once per process, not once per
+    edition or per rebuild of `itreport serve`. A template edited or swapped between builds is
+    read and checked again: the loader's `uptodate` compares the file with what was read.
 
     Every template is compiled here, before any edition's time budget starts: the budget is
     for running a template, and compiling a theme on a busy machine took a good part of it.
@@ -436,7 +440,7 @@ def render_html(
     div = view.division
     fmt = Formatter(div.locale, div.currency)
     tr = Translator(div.locale)
-    env = cached_env(div.locale, div.currency, user_templates, default_limits())
+    env = cached_env(div.locale, div.currency, user_templates, default_limits(), listing(user_templates))
     period_label = div.period.label or fmt.month(
         f"{div.period.end.year:04d}-{div.period.end.month:02d}", "LLLL yyyy"
     )

@@ -6,6 +6,12 @@ forkserver method (spawn where there is none), never plain fork: the parent may 
 and large heaps that a forked child would inherit. The result is the same bytes as rendering
 in sequence: each job is self-contained (its view, theme and options) and results are
 collected in edition order.
+
+The slowest edition bounds a parallel build, so the PDF layouts are handed out longest first:
+every edition's HTML is rendered first (seconds, in the workers), then the PDFs are queued by
+their expected cost, the seconds the edition's layout took in the previous build into the same
+folder or, without one, the number of elements in its HTML. In edition order, the longest
+layout could start last and leave the other core idle for most of it.
 """
 
 from __future__ import annotations
@@ -13,15 +19,16 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from itreport.buildcache import code_fingerprint, folder_digest
-from itreport.render.html import cached_env, render_html
+from itreport.render.html import render_html
 from itreport.render.sandbox import TemplateFailure
 from itreport.render.theme import DEFAULT_THEME
 
@@ -43,6 +50,8 @@ class Job:
     earlier_pdf: tuple[str, Path, str] | None = None
     """(`pdf_source` key, file, SHA-256) of this edition's PDF from an earlier build: when the new
     HTML gives the same key and the file is intact, the PDF is not laid out again."""
+    earlier_seconds: float | None = None
+    """Seconds this edition's PDF layout took in the previous build, to schedule longest first."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,8 @@ class Rendered:
     pdf_source: str = ""
     """Hash of everything the PDF is made from (see `pdf_source`)."""
     pdf_reused: bool = False
+    pdf_seconds: float | None = None
+    """Seconds the PDF layout took (recorded for the next build's scheduling; never in an output)."""
 
 
 def pdf_source(html: bytes, job: Job) -> str:
@@ -68,32 +79,64 @@ def pdf_source(html: bytes, job: Job) -> str:
     return h.hexdigest()
 
 
-def render(job: Job) -> Rendered:
-    """HTML, then PDF if asked for. WeasyPrint is imported only when a PDF is laid out."""
+def render_page(job: Job) -> Rendered:
+    """The edition's HTML only (the first half of `render`)."""
     try:
         html = render_html(job.view, job.templates).encode("utf-8")
     except TemplateFailure as exc:
         return Rendered(job.edition, b"", None, error=f"{exc} (edition '{job.edition}')")
-    if "pdf" not in job.formats:
-        return Rendered(job.edition, html, None)
+    return Rendered(job.edition, html, None)
+
+
+def reuse_pdf(job: Job, html: bytes) -> Rendered | None:
+    """The earlier build's PDF, when it was made from the same HTML and options and is intact."""
+    if "pdf" not in job.formats or job.earlier_pdf is None:
+        return None
     source = pdf_source(html, job)
-    if job.earlier_pdf is not None and job.earlier_pdf[0] == source:
-        _key, path, digest = job.earlier_pdf
-        try:
-            earlier = path.read_bytes()
-        except OSError:
-            earlier = b""
-        if hashlib.sha256(earlier).hexdigest() == digest:
-            return Rendered(job.edition, html, earlier, pdf_source=source, pdf_reused=True)
+    key, path, digest = job.earlier_pdf
+    if key != source:
+        return None
+    try:
+        earlier = path.read_bytes()
+    except OSError:
+        return None
+    if hashlib.sha256(earlier).hexdigest() != digest:
+        return None
+    return Rendered(job.edition, html, earlier, pdf_source=source, pdf_reused=True)
+
+
+def render_pdf(job: Job, html: bytes) -> Rendered:
+    """Lay out the edition's HTML as PDF (the second half of `render`). WeasyPrint is imported
+    only here, when a PDF is laid out."""
     from itreport.render.pdf import RenderError, html_to_pdf
 
+    start = time.perf_counter()
     try:
         pdf, warnings = html_to_pdf(
             html.decode("utf-8"), DEFAULT_THEME, list(job.roots), job.as_of, job.pdf_variant
         )
     except RenderError as exc:
         return Rendered(job.edition, b"", None, error=f"edition '{job.edition}': {exc}")
-    return Rendered(job.edition, html, pdf, tuple(warnings), pdf_source=source)
+    seconds = round(time.perf_counter() - start, 3)
+    return Rendered(
+        job.edition, html, pdf, tuple(warnings), pdf_source=pdf_source(html, job), pdf_seconds=seconds
+    )
+
+
+def render(job: Job) -> Rendered:
+    """HTML, then PDF if asked for (and not kept from the earlier build)."""
+    page = render_page(job)
+    if page.error or "pdf" not in job.formats:
+        return page
+    return reuse_pdf(job, page.html) or render_pdf(job, page.html)
+
+
+def layout_cost(job: Job, html: bytes) -> float:
+    """Expected cost of laying out the PDF, comparable between the jobs of one build: the seconds
+    of the previous build when known, else the HTML's elements (about half a millisecond each)."""
+    if job.earlier_seconds is not None:
+        return job.earlier_seconds
+    return html.count(b"<") * 0.0005
 
 
 def available_memory() -> int | None:
@@ -133,8 +176,10 @@ def _context() -> Any:
 def render_all(
     jobs: Sequence[Job], workers: int = 0, done: Callable[[Rendered], None] = lambda _r: None
 ) -> list[Rendered]:
-    """Render every job; in worker processes when there is more than one job and core."""
-    cached_env.cache_clear()  # templates are read afresh for every build
+    """Render every job; in worker processes when there is more than one job and core.
+
+    `done` is called as each edition is finished; the list returned is in the order of `jobs`.
+    """
     count = worker_count(len(jobs), workers)
     if count <= 1:
         out = []
@@ -142,10 +187,36 @@ def render_all(
             out.append(render(job))
             done(out[-1])
         return out
+    results: dict[int, Rendered] = {}
+    layouts: list[tuple[float, int]] = []  # (cost, job index) of PDFs waiting for a worker
+    running: dict[Future[Rendered], int] = {}
+    pages: dict[int, bytes] = {}
+
+    def finish(index: int, result: Rendered) -> None:
+        results[index] = result
+        done(result)
+
     with ProcessPoolExecutor(max_workers=count, mp_context=_context()) as pool:
-        futures = [pool.submit(render, job) for job in jobs]
-        results = []
-        for future in futures:
-            results.append(future.result())
-            done(results[-1])
-    return results
+        order = sorted(range(len(jobs)), key=lambda i: -(jobs[i].earlier_seconds or 0.0))
+        for index in order:
+            running[pool.submit(render_page, jobs[index])] = index
+        while running or layouts:
+            while layouts and len(running) < count:
+                layouts.sort()
+                _cost, index = layouts.pop()
+                running[pool.submit(render_pdf, jobs[index], pages[index])] = index
+            finished, _pending = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                index = running.pop(future)
+                result = future.result()
+                job = jobs[index]
+                if result.pdf is not None or result.error or "pdf" not in job.formats:
+                    finish(index, result)
+                    continue
+                kept = reuse_pdf(job, result.html)
+                if kept is not None:
+                    finish(index, kept)
+                    continue
+                pages[index] = result.html
+                layouts.append((layout_cost(job, result.html), index))
+    return [results[i] for i in range(len(jobs))]
