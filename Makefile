@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build test lint bench fuzz validate schema clean
+.PHONY: build test lint bench fuzz validate schema clean pages-large
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,12 @@ fuzz: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/example.py; status=$$?; $(BIN)/python bench/serve_latency.py || status=1; \
+	$(BIN)/python -m tests.pages_large || status=1; \
 	$(BIN)/python bench/run.py && exit $$status
+
+# The page check on every edition of the large generated division (400 projects), en and sv (minutes).
+pages-large: $(STAMP)
+	$(BIN)/python -m tests.pages_large
 
 clean:
 	rm -rf $(VENV) output
