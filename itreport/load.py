@@ -66,9 +66,7 @@ class Document:
         return f"Document({self.name!r}, located={self._values is not None})"
 
     def _locate(self) -> None:
-        built = _reference(self.text)
-        self._values = built.values if built is not None else {}
-        self._keys = built.keys if built is not None else {}
+        self._values, self._keys = _positions(self.text)
 
     @property
     def values(self) -> dict[PathKey, Position]:
@@ -358,12 +356,20 @@ def _build(text: str) -> compose.Built:
         loader.dispose()
 
 
-def _reference(text: str) -> compose.Built | None:
-    """The reference path's positions for a file the fast path read (None if it cannot build)."""
+def _positions(text: str) -> tuple[dict[PathKey, Position], dict[PathKey, Position]]:
+    """The reference path's positions for a file the fast path read ({} if it cannot build)."""
+    loader = _Loader(text)
     try:
-        return _build(text)
+        return compose.positions(loader)
+    except Exception:  # anything unexpected: the whole reference build decides
+        pass
+    finally:
+        loader.dispose()
+    try:
+        built = _build(text)
     except (yaml.YAMLError, compose.LimitExceeded):  # pragma: no cover - the fast path declined those
-        return None
+        return {}, {}
+    return built.values, built.keys
 
 
 UNREADABLE_RULES = frozenset(("yaml.syntax", "yaml.limit", "yaml.alias"))
