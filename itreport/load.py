@@ -10,8 +10,12 @@ exactly (money never passes through float; `2026-02-30` becomes a located error,
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
@@ -312,6 +316,52 @@ def _long_line(name: str, text: str) -> Problem | None:
     return None
 
 
+class ParseMemo:
+    """Files parsed by a long-lived process (`itreport serve`), kept for its next build.
+
+    A rebuild after one edit then parses only the edited file: an entry is used only for the
+    same name and the same bytes (SHA-256), in memory only (nothing is written or read back).
+    Documents are shared between builds; nothing downstream changes a document's data.
+    """
+
+    MAX_FILES = 20_000
+
+    def __init__(self) -> None:
+        self._files: dict[tuple[str, bool], tuple[bytes, Document | None, list[Problem]]] = {}
+        self._lock = threading.Lock()
+        self.parsed: list[str] = []
+        """Names parsed (not found here) by the last `remembering` block: what a rebuild cost."""
+
+    def parse(self, name: str, raw: bytes, fast: bool) -> tuple[Document | None, list[Problem]]:
+        digest = hashlib.sha256(raw).digest()
+        key = (name, fast and fastyaml.enabled())
+        with self._lock:
+            found = self._files.get(key)
+        if found is not None and found[0] == digest:
+            return found[1], list(found[2])
+        doc, problems = _parse(name, raw, fast=fast)
+        with self._lock:
+            if len(self._files) >= self.MAX_FILES:
+                self._files.clear()  # renamed files by the thousand: start again rather than grow
+            self._files[key] = (digest, doc, list(problems))
+            self.parsed.append(name)
+        return doc, problems
+
+
+_MEMO: ContextVar[ParseMemo | None] = ContextVar("itreport_parse_memo", default=None)
+
+
+@contextmanager
+def remembering(memo: ParseMemo) -> Iterator[ParseMemo]:
+    """Within the block, `parse` in this thread takes unchanged files from `memo`."""
+    token = _MEMO.set(memo)
+    memo.parsed = []
+    try:
+        yield memo
+    finally:
+        _MEMO.reset(token)
+
+
 def parse(name: str, raw: bytes, *, fast: bool = True) -> tuple[Document | None, list[Problem]]:
     """Parse one file's bytes into a located Document, with the problems found on the way.
 
@@ -320,6 +370,13 @@ def parse(name: str, raw: bytes, *, fast: bool = True) -> tuple[Document | None,
     `itreport.source.fastyaml` and located only when a position is first asked for; the
     values, problems and positions are the same either way.
     """
+    memo = _MEMO.get()
+    if memo is not None:
+        return memo.parse(name, raw, fast)
+    return _parse(name, raw, fast=fast)
+
+
+def _parse(name: str, raw: bytes, *, fast: bool) -> tuple[Document | None, list[Problem]]:
     text, problem = _decode(name, raw)
     if text is None:
         return None, [problem] if problem else []
