@@ -12,8 +12,9 @@ in this one run on this machine:
   typst on the same table (the `typst` package, installed by `make bench` only);
 - whole builds through the CLI: sequential (`--jobs 1`) and parallel, each edition's PDF
   layout in seconds and pages, what the slowest edition leaves of a two-core speed-up, a
-  build with nothing changed, and a rebuild after changing one project file; the peak memory
-  of a build. The load average is printed with the rows that a busy machine distorts.
+  build with nothing changed, and a session of uncommitted edits (the first marks every page
+  DRAFT; the next renames one project and is compared with laying out the editions that show
+  it); the peak memory of a build. The load average is printed with the rows that a busy machine distorts.
 
 Then one line: `bench: load_ratio=… pdf_ratio=… parallel_speedup=… noop_seconds=… edit_seconds=…
 peak_rss_mb=…` (load ratio on large; PDF ratio and parallel speed-up of the render stage on
@@ -308,15 +309,43 @@ def measure(scale: str, work: Path, rows: list[Row], results: dict[str, float]) 
     noop = min(cli(["build", "content", "--out", "out"], repo, cache)[0] for _ in range(3))
     rows.append(Row(scale, "CLI build with nothing changed", noop))
     results["noop_seconds"] = noop
-    project = sorted((content / "projects").glob("*.yaml"))[len(list((content / "projects").iterdir())) // 2]
+    rebuilds(scale, repo, cache, full, rows, results)
+
+
+def rebuilds(
+    scale: str, repo: Path, cache: Path, full: float, rows: list[Row], results: dict[str, float]
+) -> None:
+    """A session of uncommitted edits. The first puts the DRAFT mark on every page, so every
+    edition is laid out again; the next, renaming one project, re-renders the editions whose view
+    changed and lays out again only those whose HTML changed (the editions that show the project).
+    Its floor is the layout seconds of those editions in the build before (one process)."""
+    projects = sorted((repo / "content" / "projects").glob("*.yaml"))
+    first = projects[0]
+    first.write_text(first.read_text(encoding="utf-8") + "# an uncommitted edit\n", encoding="utf-8")
+    draft, _err = cli(["build", "content", "--out", "out"], repo, cache)
+    rows.append(
+        Row(scale, "CLI rebuild, first uncommitted edit (DRAFT on every page)", draft, full, "÷ full")
+    )
+    os.environ["ITREPORT_CACHE"] = str(cache)
+    before = {
+        e: EditionRecords(repo / "out").pdf_seconds(e) or 0.0 for e in EditionRecords(repo / "out").entries
+    }
+    project = projects[len(projects) // 2]
     text = project.read_text(encoding="utf-8")
     project.write_text(text.replace("\nname: ", "\nname: Renamed ", 1), encoding="utf-8")
     if project.read_text(encoding="utf-8") == text:
         raise SystemExit(f"bench: could not edit {project}")
     edit, edit_err = cli(["build", "content", "--out", "out"], repo, cache)
-    rows.append(Row(scale, f"CLI rebuild after editing {project.name}", edit, full, "÷ full"))
-    rows.append(Row(scale, "  of which render stage", render_seconds(edit_err)))
+    laid_out = [e for e in re.findall(r"^itreport: rendered (\S+) \(\d", edit_err, flags=re.M) if e in before]
+    floor = sum(before[e] for e in laid_out)
+    shown = ", ".join(laid_out) or "none"
+    rows.append(
+        Row(scale, f"CLI rebuild after renaming {project.stem}", edit, floor or None, f"÷ layouts of {shown}")
+    )
+    rows.append(Row(scale, "  of which render stage", render_seconds(edit_err), note=load()))
     results["edit_seconds"] = edit
+    if floor:
+        results["edit_ratio"] = edit / floor
 
 
 def editions(scale: str, out: Path, cache: Path, rows: list[Row]) -> None:
@@ -363,6 +392,7 @@ def main(argv: list[str]) -> int:
         "parallel_speedup": ("parallel_speedup", ".2f"),
         "noop_seconds": ("noop_seconds", ".2f"),
         "edit_seconds": ("edit_seconds", ".1f"),
+        "edit_ratio": ("edit_ratio", ".2f"),
         "peak_rss_mb": ("peak_rss_mb", ".0f"),
         "typst_page_seconds": ("typst_page_seconds", ".4f"),
     }
