@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build test lint bench fuzz validate schema clean
+.PHONY: build test lint bench fuzz validate schema clean pages-large
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +39,12 @@ $(VENV)/.bench: $(STAMP)
 
 bench: $(VENV)/.bench
 	$(BIN)/python bench/example.py; status=$$?; $(BIN)/python bench/serve_latency.py || status=1; \
+	$(BIN)/python -m tests.pages_large || status=1; \
 	$(BIN)/python bench/run.py && exit $$status
+
+# The page check on every edition of the large generated division (400 projects), en and sv (minutes).
+pages-large: $(STAMP)
+	$(BIN)/python -m tests.pages_large
 
 clean:
 	rm -rf $(VENV) output

@@ -25,9 +25,11 @@ TARGET_SECONDS = 0.5
 RUNS = 9
 
 
-def fetch(port: int) -> str:
+def fetch(port: int, key: str) -> str:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request("GET", "/", headers={"Host": f"127.0.0.1:{port}"})
+    conn.request(
+        "GET", "/", headers={"Host": f"127.0.0.1:{port}", "Cookie": f"itreport-preview-{port}={key}"}
+    )
     body = conn.getresponse().read().decode("utf-8")
     conn.close()
     return body
@@ -49,17 +51,17 @@ def main() -> int:
     )
     try:
         assert proc.stdout is not None
-        match = re.search(r":(\d+)/", proc.stdout.readline())
+        match = re.search(r":(\d+)/\?key=([A-Za-z0-9_-]+)", proc.stdout.readline())
         if not match:
             print("bench: the preview server did not start")
             return 1
-        port = int(match.group(1))
+        port, key = int(match.group(1)), match.group(2)
         times = []
         for run in range(RUNS):
             marker = f"BENCH-MARKER-{run}"
             start = time.perf_counter()
             narrative.write_text(original.replace("close to budget overall", marker, 1), encoding="utf-8")
-            while marker not in fetch(port):
+            while marker not in fetch(port, key):
                 time.sleep(0.005)
             times.append(time.perf_counter() - start)
             print(f"edit {run + 1}: visible after {times[-1]:.3f} s")

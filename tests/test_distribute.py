@@ -789,6 +789,50 @@ def test_starttls_with_login_sends_and_a_wrong_password_is_not_retried(repo: Pat
         controller.stop()
 
 
+def test_implicit_tls_sends_over_tls_from_the_first_byte(repo: Path, tmp_path: Path) -> None:
+    """ITREPORT_SMTP_SECURITY=ssl (port 465 style): TLS before any SMTP, the relay's CA checked."""
+    import ssl
+
+    cert, key = _certificate(tmp_path)
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls.load_cert_chain(cert, key)
+    secure: list[bool] = []
+
+    class TlsRecorder(Recorder):
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            secure.append(server.transport.get_extra_info("ssl_object") is not None)
+            return await super().handle_DATA(server, session, envelope)
+
+    handler = TlsRecorder()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port(), ssl_context=tls)
+    controller.start()
+    try:
+        env = {
+            "ITREPORT_SMTP_HOST": "127.0.0.1",
+            "ITREPORT_SMTP_PORT": str(controller.port),
+            "ITREPORT_SMTP_SECURITY": "ssl",
+            "ITREPORT_SMTP_CA_FILE": str(cert),
+        }
+        sent = run("distribute", "content", "--edition", "board", "--send", env=env)
+        assert sent.exit_code == 0, sent.output
+        assert sorted(r[1][0] for r in handler.received) == ["ada@example.org", "bo@example.org"]
+        assert secure == [True, True]
+        untrusted = run(
+            "distribute",
+            "content",
+            "--edition",
+            "board",
+            "--send",
+            "--resend",
+            env={**env, "ITREPORT_SMTP_CA_FILE": ""},
+        )
+        assert untrusted.exit_code == 1
+        assert "certificate is not trusted" in untrusted.output
+        assert len(handler.received) == 2
+    finally:
+        controller.stop()
+
+
 def test_distribute_waits_for_a_build_holding_the_output_lock(repo: Path) -> None:
     """A build swaps the output folder; copies must never be made from a folder being swapped."""
     import fcntl

@@ -19,10 +19,13 @@ from .conftest import REPO, replace_in
 Fetch = Callable[..., tuple[int, str]]
 
 
-def fetch_from(port: int) -> Fetch:
+def fetch_from(port: int, key: str) -> Fetch:
+    """GET as a browser that has opened the printed address (it holds the key's cookie)."""
+
     def fetch(path: str = "/", host: str | None = None) -> tuple[int, str]:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        conn.request("GET", path, headers={"Host": host or f"127.0.0.1:{port}"})
+        headers = {"Host": host or f"127.0.0.1:{port}", "Cookie": f"itreport-preview-{port}={key}"}
+        conn.request("GET", path, headers=headers)
         response = conn.getresponse()
         body = response.read()
         conn.close()
@@ -45,10 +48,10 @@ def serving(content: Path) -> Iterator[tuple[Fetch, subprocess.Popen[str], str]]
     )
     assert proc.stdout is not None
     line = proc.stdout.readline()
-    match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+    match = re.search(r"http://127\.0\.0\.1:(\d+)/\?key=([A-Za-z0-9_-]{32})", line)
     assert match, line + (proc.stderr.read() if proc.stderr and proc.poll() is not None else "")
     try:
-        yield fetch_from(int(match.group(1))), proc, match.group(0)
+        yield fetch_from(int(match.group(1)), match.group(2)), proc, match.group(0)
     finally:
         proc.terminate()
         proc.communicate(timeout=10)  # also closes the pipes
@@ -131,3 +134,34 @@ def test_events_print_preview_and_host_check(
     assert status == 200 and "/preview.pdf" in page
     status, pdf = fetch("/preview.pdf")
     assert status == 200 and pdf.startswith("%PDF")
+
+
+def test_preview_is_private_to_whoever_has_the_printed_address(content: Path) -> None:
+    """Another account on the machine can reach 127.0.0.1 too: without the key it sees nothing."""
+    with serving(content) as (fetch, _proc, url):
+        wait_for(fetch, "Test IT")
+        port = int(re.search(r":(\d+)/", url).group(1))  # type: ignore[union-attr]
+        key = url.rsplit("=", 1)[1]
+
+        def raw(path: str, cookie: str = "") -> http.client.HTTPResponse:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            headers = {"Host": f"127.0.0.1:{port}"} | ({"Cookie": cookie} if cookie else {})
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            conn.close()
+            return response
+
+        for path in ("/", "/last-good", "/print", "/preview.pdf", "/events"):
+            assert raw(path).status == 403, path
+        assert raw("/?key=" + "x" * len(key)).status == 403
+        assert raw("/", cookie=f"itreport-preview-{port}={key[:-1]}").status == 403
+        assert raw("/", cookie=f"itreport-preview-{port + 1}={key}").status == 403  # another server's
+        first = raw(f"/?key={key}")
+        assert first.status == 303 and first.getheader("Location") == "/"  # the key leaves the address bar
+        cookie = first.getheader("Set-Cookie") or ""
+        assert cookie == f"itreport-preview-{port}={key}; Path=/; HttpOnly; SameSite=Strict"
+        assert raw("/", cookie=cookie.split(";")[0]).status == 200
+        for path in ("//evil.example/", "/\\evil.example/"):
+            where = raw(f"{path}?key={key}").getheader("Location") or ""
+            assert where.startswith("/") and not where.startswith(("//", "/\\")), where  # no open redirect

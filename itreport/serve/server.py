@@ -5,15 +5,24 @@ built, `/print` the paged layout (the real PDF, embedded), `/preview.pdf` that P
 event stream that tells open pages to reload. Nothing else is served: no file is ever read from
 a request path. Requests whose Host is not this server's loopback address are refused, so a web
 page the user visits cannot reach the preview through DNS rebinding.
+
+The preview shows the briefing's data (with `--private`, restricted fields too), and 127.0.0.1 is
+open to every account on the machine: a shared build host, a terminal server. So each server makes
+a random key; the address it prints carries it (`/?key=…`), the first visit trades it for a cookie
+(HttpOnly, SameSite=Strict, named for the port) and moves to `/`, and every request without the
+key is refused.
 """
 
 from __future__ import annotations
 
+import hmac
 import re
+import secrets
 import threading
 from http import HTTPStatus
+from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from itreport.serve.preview import Preview
 
@@ -45,6 +54,10 @@ PRINT_PAGE = """<!DOCTYPE html>
 """
 
 
+ROUTES = ("/", "/last-good", "/print", "/preview.pdf", "/events")
+NO_KEY = b"This preview is private: open the address that `itreport serve` printed (it carries a key).\n"
+
+
 def decorate(page: str, version: int, *, state: str, printing: bool = False) -> str:
     """The page as served: a small toolbar after <body> and the reload script before </body>."""
     toolbar = TOOLBAR % {
@@ -68,10 +81,20 @@ class PreviewServer(ThreadingHTTPServer):
         super().__init__((HOST, port), PreviewHandler)
         self.preview = preview
         self.stopping = threading.Event()
+        self.key = secrets.token_urlsafe(24)
+
+    @property
+    def port(self) -> int:
+        return int(self.server_address[1])
+
+    @property
+    def cookie_name(self) -> str:
+        return f"itreport-preview-{self.port}"  # cookies ignore ports: one name per server
 
     @property
     def url(self) -> str:
-        return f"http://{HOST}:{self.server_address[1]}/"
+        """The address to open: it carries the key."""
+        return f"http://{HOST}:{self.port}/?key={self.key}"
 
 
 class PreviewHandler(BaseHTTPRequestHandler):
@@ -85,7 +108,24 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if not self._host_ok():
             self._send(HTTPStatus.FORBIDDEN, "text/plain", b"forbidden host\n")
             return
-        path = urlsplit(self.path).path
+        url = urlsplit(self.path)
+        path = url.path
+        if not self._has_cookie():
+            if not self._matches(parse_qs(url.query).get("key", [""])[0]):
+                self._send(HTTPStatus.FORBIDDEN, "text/plain", NO_KEY)
+                return
+            # The key came in the address: keep it in a cookie and take it out of the address bar.
+            self.send_response(HTTPStatus.SEE_OTHER)
+            self.send_header(
+                "Set-Cookie",
+                f"{self.server.cookie_name}={self.server.key}; Path=/; HttpOnly; SameSite=Strict",
+            )
+            self.send_header("Location", path if path in ROUTES else "/")  # never somewhere else
+            self.send_header("Content-Length", "0")
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Referrer-Policy", "no-referrer")
+            self.end_headers()
+            return
         preview = self.server.preview
         page = preview.current
         if path == "/":
@@ -111,6 +151,18 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self._events()
         else:
             self._send(HTTPStatus.NOT_FOUND, "text/plain", b"not found\n")
+
+    def _matches(self, offered: str) -> bool:
+        return hmac.compare_digest(offered.encode("utf-8", "replace"), self.server.key.encode("ascii"))
+
+    def _has_cookie(self) -> bool:
+        cookies = SimpleCookie()
+        try:
+            cookies.load(self.headers.get("Cookie", ""))
+        except CookieError:
+            return False
+        morsel = cookies.get(self.server.cookie_name)
+        return morsel is not None and self._matches(morsel.value)
 
     def _host_ok(self) -> bool:
         host = self.headers.get("Host", "")
