@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build test lint bench fuzz validate schema clean
+.PHONY: build test lint bench fuzz validate schema clean pages-large
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,11 +31,16 @@ test: lint
 
 # Thousands of new cases (minutes); a crash is saved as tests/fixtures/fuzz/<base>-<hash>/.
 fuzz: $(STAMP)
-	HYPOTHESIS_PROFILE=fuzz ITREPORT_FUZZ_KEEP=1 $(BIN)/pytest -q -x tests/test_fuzz_fields.py tests/test_fuzz_mutation.py
+	HYPOTHESIS_PROFILE=fuzz ITREPORT_FUZZ_KEEP=1 $(BIN)/pytest -q -x tests/test_fuzz_fields.py tests/test_fuzz_mutation.py tests/test_loader_differential.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/example.py; status=$$?; $(BIN)/python bench/serve_latency.py || status=1; \
+	$(BIN)/python -m tests.pages_large || status=1; \
 	$(BIN)/python bench/run.py && exit $$status
+
+# The page check on every edition of the large generated division (400 projects), en and sv (minutes).
+pages-large: $(STAMP)
+	$(BIN)/python -m tests.pages_large
 
 clean:
 	rm -rf $(VENV) output

@@ -5,7 +5,9 @@ in this one run on this machine:
 
 - the floor for loading: PyYAML's C loader parsing the same files (`yaml.load`, CSafeLoader),
   with the garbage collector on (as any program calls it) and off;
-- our load + validate, analysis, HTML per edition, PDF per edition;
+- our load + validate, analysis, HTML per edition, PDF per edition; load + validate again with
+  the fast YAML path off (`ITREPORT_FAST_YAML=0`, the libyaml reference path only) and after
+  changing one project file (there is no cache of parsed files: that is a whole validation);
 - the floor for the PDF stage: bare WeasyPrint on the same HTML with the same options (PDF/A-2a,
   tagged, fixed identifier), against our PDF stage;
 - whole builds through the CLI: sequential (`--jobs 1`) and parallel, a build with nothing
@@ -161,6 +163,24 @@ def measure(scale: str, work: Path, rows: list[Row], results: dict[str, float]) 
     rows.append(Row(scale, "itreport load + validate (positions, checks)", ours, floor_gc, "÷ floor"))
     rows.append(Row(scale, "itreport load + validate ÷ gc-off parse", ours, floor_nogc, "÷ gc off"))
     results[f"{scale}_load_ratio"] = ours / floor_gc
+    # The same with the fast YAML path off (ITREPORT_FAST_YAML=0): every file read by libyaml
+    # events with its positions, as before rapidyaml.
+    os.environ["ITREPORT_FAST_YAML"] = "0"
+    try:
+        reference = best(lambda: validate_folder(content))
+    finally:
+        del os.environ["ITREPORT_FAST_YAML"]
+    rows.append(Row(scale, "  same, fast YAML path off (reference only)", reference, floor_gc, "÷ floor"))
+    # There is no cache of parsed files: the first validation in a process is the one measured
+    # above, and validating again after one file changed costs the same whole validation.
+    edited = sorted((content / "projects").glob("*.yaml"))[0]
+    original = edited.read_bytes()
+    edited.write_bytes(original.replace(b"\nname: ", b"\nname: Changed ", 1))
+    try:
+        one_file = best(lambda: validate_folder(content))
+    finally:
+        edited.write_bytes(original)
+    rows.append(Row(scale, f"  validate after changing {edited.name}", one_file, floor_gc, "÷ floor"))
 
     # HTML per edition, in this process (every stage's own seconds from the build's progress).
     cache = work / f"cache-{scale}"

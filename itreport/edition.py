@@ -18,9 +18,17 @@ from itreport.analyse import Analysis
 from itreport.analyse.changes import Changes
 from itreport.analyse.decisions import DecisionRow, decision_rows
 from itreport.analyse.finance import Finance
-from itreport.analyse.people import PeopleFigures
-from itreport.analyse.portfolio import Health, Milestones
-from itreport.analyse.rag import Rag
+from itreport.analyse.people import PeopleFigures, rolled_up
+from itreport.analyse.portfolio import Health, Milestones, rag_counts_by_class
+from itreport.analyse.ranking import (
+    bounded,
+    exception_counts,
+    exceptions,
+    rank_costs,
+    rank_decisions,
+    rank_projects,
+    severity_colour,
+)
 from itreport.analyse.risks import RiskRegister
 from itreport.analyse.strategy import StrategyFigures
 from itreport.analyse.summary import Status
@@ -69,6 +77,7 @@ class PeopleView:
     teams: tuple[Cell, ...]
     types: tuple[Cell, ...]
     open_positions: tuple[tuple[str, str, str, Decimal, int], ...]
+    """Longest open first; bounded by the edition's limit in a summary section."""
     open_fte: Decimal
     opened: int
     filled: int
@@ -91,6 +100,10 @@ class PeopleView:
     """FTE per team and employment type; empty for totals-only audiences (cells would be small)."""
     named: dict[str, tuple[DatedPerson, ...]] | None = None
     restricted: tuple[RestrictedRow, ...] | None = None
+    open_positions_more: int = 0
+    """Open positions not listed (the edition's limit); `open_positions` + these = all open."""
+    rolled_up: bool = False
+    """Team figures are per top-level unit (a summary with more teams than the limit)."""
 
 
 @dataclass(frozen=True)
@@ -110,12 +123,21 @@ def narrative_view(narrative: NarrativeFile | None, a: Analysis, people: PeopleV
     )
 
 
-def decisions_view(a: Analysis, people: PeopleView) -> tuple[DecisionRow, ...]:
-    """Asks and pending project decisions, each once, by date; the asks' figures cited."""
+def decisions_view(
+    a: Analysis, people: PeopleView, limit: int | None = None
+) -> tuple[tuple[DecisionRow, ...], int]:
+    """Asks and pending project decisions, each once, most pressing first (see `ranking`), at
+    most `limit` of them; the asks' figures cited. Returns the rows and how many more there are."""
     c = a.content
     rows = decision_rows(c.narrative.asks if c.narrative else [], a.risks.decisions, c.division.as_of)
-    return tuple(
-        replace(r, title=cite(str(r.title), a, people), detail=cite(str(r.detail), a, people)) for r in rows
+    colours = {h.project.id: severity_colour(h) for h in a.portfolio}
+    shown = bounded(rank_decisions(rows, colours, c.division.as_of), limit)
+    return (
+        tuple(
+            replace(r, title=cite(str(r.title), a, people), detail=cite(str(r.detail), a, people))
+            for r in shown.shown
+        ),
+        shown.more,
     )
 
 
@@ -162,7 +184,21 @@ class Briefing:
     gaps: tuple[str, ...] = ()
     """Areas with nothing recorded yet: the briefing says so instead of showing empty figures."""
     decisions: tuple[DecisionRow, ...] = ()
-    """Asks and pending project decisions, each once, by date needed."""
+    """Asks and pending project decisions, each once, most pressing first, at most `limit`."""
+    decisions_more: int = 0
+    limit: int | None = None
+    """Most items a long list of this edition shows (None: all); the rest are counted."""
+    exceptions_more: int = 0
+    """Exceptions not shown (the limit); `exceptions` + these = every exception."""
+    exception_counts: dict[str, int] = field(default_factory=dict)
+    """Every exception (shown or not) by colour: red, amber, stale (not reported)."""
+    projects: tuple[Health, ...] = ()
+    """The live projects the portfolio table lists, worst first (bounded in a summary section)."""
+    projects_more: int = 0
+    by_class: tuple[tuple[str, dict[str, int]], ...] = ()
+    """Live projects per investment class by colour; sums to the portfolio counts."""
+    more_in: dict[str, str] = field(default_factory=dict)
+    """Section id → title of another edition that lists what this one leaves out."""
 
     def has(self, section: str) -> bool:
         return any(s.id == section for s in self.sections)
@@ -320,23 +356,47 @@ def build_view(
 ) -> Briefing:
     c = analysis.content
     teams = {t.id: t.name for t in c.teams}
+    sections = sections_of(edition, changes is not None)
+    depth = {s.id: s.depth for s in sections}
+    limit = edition.list_limit
+
+    def summary_limit(section: str) -> int | None:
+        """Projects and open positions are bounded where their section is a summary."""
+        return limit if depth.get(section) == Depth.SUMMARY.value else None
+
     # Red and amber projects, and every live project without a current report (marked so, with
-    # its computed reasons): a project does not leave Exceptions by not reporting.
-    live = [h for h in analysis.portfolio if h.live and (h.stale or h.computed in (Rag.RED, Rag.AMBER))]
-    live.sort(key=lambda h: (-h.assessed.severity, h.stale, h.project.name))
-    people = people_view(analysis.people, c.people, teams, edition.audience)
+    # its computed reasons): a project does not leave Exceptions by not reporting. Worst first.
+    every_exception = exceptions(analysis.portfolio)
+    shown_exceptions = bounded(every_exception, limit)
+    projects = bounded(rank_projects(h for h in analysis.portfolio if h.live), summary_limit("portfolio"))
+    people_limit = summary_limit("people")
+    figures = analysis.people
+    roll_up = people_limit is not None and sum(1 for t in figures.teams if t.total_headcount) > people_limit
+    if roll_up:
+        figures = replace(figures, teams=rolled_up(figures.teams, {t.id: t.parent for t in c.teams}))
+    people = bounded_people(
+        replace(people_view(figures, c.people, teams, edition.audience), rolled_up=roll_up), people_limit
+    )
+    decisions, decisions_more = decisions_view(analysis, people, limit)
     return Briefing(
         edition=edition,
         audience=edition.audience.value,
         classification=edition.classification or c.division.classification,
-        sections=sections_of(edition, changes is not None),
+        sections=sections,
         division=c.division,
         thresholds=c.division.thresholds,
         narrative=narrative_view(c.narrative, analysis, people),
         status=analysis.status,
-        finance=analysis.finance,
+        finance=replace(analysis.finance, projects=rank_costs(analysis.finance.projects))
+        if analysis.finance is not None
+        else None,
         portfolio=analysis.portfolio,
-        exceptions=tuple(live),
+        exceptions=shown_exceptions.shown,
+        exceptions_more=shown_exceptions.more,
+        exception_counts=exception_counts(every_exception),
+        projects=projects.shown,
+        projects_more=projects.more,
+        by_class=rag_counts_by_class(analysis.portfolio),
         milestones=analysis.milestones,
         risks=analysis.risks,
         people=people,
@@ -354,8 +414,47 @@ def build_view(
         versioned=versioned,
         changes=visible_changes(changes, edition.audience),
         gaps=analysis.gaps,
-        decisions=decisions_view(analysis, people),
+        decisions=decisions,
+        decisions_more=decisions_more,
+        limit=limit,
+        more_in=complete_in(c.editions, edition, changes is not None),
     )
+
+
+def bounded_people(people: PeopleView, limit: int | None) -> PeopleView:
+    """Open positions longest open first; in a summary section at most `limit` of them, and
+    at most `limit` team groups (the smallest merged into "other", totals unchanged)."""
+    ranked = sorted(people.open_positions, key=lambda o: (-o[4], o[1], o[0]))
+    positions = bounded(ranked, limit)
+    teams = people.teams
+    if limit is not None and len(teams) > limit:
+        by_size = sorted(teams, key=lambda t: (t.label == "other", -t.fte, -t.count, t.label))
+        kept, rest = by_size[: limit - 1], by_size[limit - 1 :]
+        merged = tuple(m for t in rest for m in (t.merged or (t.label,)))
+        other = Cell("other", sum(t.count for t in rest), sum((t.fte for t in rest), Decimal(0)), merged)
+        teams = (*sorted(kept, key=lambda t: teams.index(t)), other)
+    return replace(people, open_positions=positions.shown, open_positions_more=positions.more, teams=teams)
+
+
+def complete_in(editions: list[Edition], edition: Edition, has_baseline: bool) -> dict[str, str]:
+    """For each list this edition bounds, the title of the first other edition showing it whole.
+
+    Decisions (summary), exceptions, the portfolio's projects and the open positions (people)
+    are whole in an edition without a limit, or with the section at full depth (portfolio, people).
+    """
+    out: dict[str, str] = {}
+    for section in ("summary", "exceptions", "portfolio", "people"):
+        for other in editions:
+            if other.id == edition.id:
+                continue
+            depth = {s.id: s.depth for s in sections_of(other, has_baseline)}
+            whole = other.list_limit is None or (
+                section in ("portfolio", "people") and depth.get(section) == Depth.FULL.value
+            )
+            if section in depth and whole:
+                out[section] = other.title
+                break
+    return out
 
 
 def template_view(values: dict[str, Any]) -> Mapping[str, Any]:

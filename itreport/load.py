@@ -19,7 +19,8 @@ from typing import Any, Protocol
 import yaml
 
 from itreport.problems import Problem, Severity
-from itreport.source import compose
+from itreport.source import compose, fastyaml
+from itreport.source.compose import Position as Position  # re-exported: callers import it from here
 from itreport.source.confine import Refused, Root
 from itreport.source.lines import char_index, locate, split_lines
 
@@ -35,34 +36,76 @@ except ImportError:  # pragma: no cover
 PathKey = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
-class Position:
-    line: int
-    col: int
-    width: int = 1
-
-
-@dataclass
 class Document:
-    """One YAML file: its text, its plain-Python data and where each value and key stands."""
+    """One YAML file: its text, its plain-Python data and where each value and key stands.
 
-    name: str
-    text: str
-    data: Any = None
-    values: dict[PathKey, Position] = field(default_factory=dict)
-    keys: dict[PathKey, Position] = field(default_factory=dict)
+    A file read by the fast path (`itreport.source.fastyaml`) has no positions until one is
+    asked for: then the file alone is read again by the reference path, which keeps them.
+    Most files of a division never need one, and positions cost more than the data.
+    """
+
+    __slots__ = ("_keys", "_values", "data", "name", "text")
+
+    def __init__(
+        self,
+        name: str,
+        text: str,
+        data: Any = None,
+        values: dict[PathKey, Position] | None = None,
+        keys: dict[PathKey, Position] | None = None,
+        *,
+        located: bool = True,
+    ) -> None:
+        self.name = name
+        self.text = text
+        self.data = data
+        self._values: dict[PathKey, Position] | None = values if values is not None or not located else {}
+        self._keys: dict[PathKey, Position] | None = keys if keys is not None or not located else {}
+
+    def __repr__(self) -> str:
+        return f"Document({self.name!r}, located={self._values is not None})"
+
+    def _locate(self) -> None:
+        built = _reference(self.text)
+        self._values = built.values if built is not None else {}
+        self._keys = built.keys if built is not None else {}
+
+    @property
+    def values(self) -> dict[PathKey, Position]:
+        """Position of every value, by its path of keys and indexes."""
+        if self._values is None:
+            self._locate()
+        assert self._values is not None
+        return self._values
+
+    @values.setter
+    def values(self, table: dict[PathKey, Position]) -> None:
+        self._values = table
+
+    @property
+    def keys(self) -> dict[PathKey, Position]:
+        """Position of every mapping key, by the path of the value it names."""
+        if self._keys is None:
+            self._locate()
+        assert self._keys is not None
+        return self._keys
+
+    @keys.setter
+    def keys(self, table: dict[PathKey, Position]) -> None:
+        self._keys = table
 
     def position(self, path: PathKey, *, key: bool = False) -> Position:
         """The position of the value (or key) at `path`, or of its nearest located ancestor."""
-        table = self.keys if key else self.values
+        values = self.values
+        table = self.keys if key else values
         probe = tuple(path)
         while probe:
             if probe in table:
                 return table[probe]
-            if probe in self.values:
-                return self.values[probe]
+            if probe in values:
+                return values[probe]
             probe = probe[:-1]
-        return self.values.get((), Position(1, 1))
+        return values.get((), Position(1, 1))
 
     def line_text(self, line: int) -> str:
         lines = split_lines(self.text)
@@ -271,11 +314,13 @@ def _long_line(name: str, text: str) -> Problem | None:
     return None
 
 
-def parse(name: str, raw: bytes) -> tuple[Document | None, list[Problem]]:
+def parse(name: str, raw: bytes, *, fast: bool = True) -> tuple[Document | None, list[Problem]]:
     """Parse one file's bytes into a located Document, with the problems found on the way.
 
     The document is None only when the bytes are not text; after a syntax error or a limit it
-    holds the text (for showing the line) and no data.
+    holds the text (for showing the line) and no data. With `fast`, a plain file is read by
+    `itreport.source.fastyaml` and located only when a position is first asked for; the
+    values, problems and positions are the same either way.
     """
     text, problem = _decode(name, raw)
     if text is None:
@@ -288,19 +333,37 @@ def parse(name: str, raw: bytes) -> tuple[Document | None, list[Problem]]:
             line if len(line) <= _SHOWN else line[:_SHOWN] + " …" for line in split_lines(text)
         )
         return doc, [too_long]
-    loader = _Loader(text)
+    if fast:
+        data = fastyaml.plain_data(text)
+        if data is not fastyaml.NOT_PLAIN:
+            return Document(name=name, text=text, data=data, located=False), []
     try:
-        built = compose.build(loader)
+        built = _build(text)
     except yaml.YAMLError as exc:
         return doc, [_yaml_problem(name, exc, text)]  # the text is kept to show the line
     except compose.LimitExceeded as exc:
         return doc, [_located(name, exc.where)]
+    doc.data = built.data
+    doc.values = built.values
+    doc.keys = built.keys
+    return doc, [_located(name, where) for where in built.problems]
+
+
+def _build(text: str) -> compose.Built:
+    """The reference path: libyaml's events, a position for every value (raises on bad YAML)."""
+    loader = _Loader(text)
+    try:
+        return compose.build(loader)
     finally:
         loader.dispose()
-    doc.data = built.data
-    doc.values = {path: Position(*place) for path, place in built.values.items()}
-    doc.keys = {path: Position(*place) for path, place in built.keys.items()}
-    return doc, [_located(name, where) for where in built.problems]
+
+
+def _reference(text: str) -> compose.Built | None:
+    """The reference path's positions for a file the fast path read (None if it cannot build)."""
+    try:
+        return _build(text)
+    except (yaml.YAMLError, compose.LimitExceeded):  # pragma: no cover - the fast path declined those
+        return None
 
 
 UNREADABLE_RULES = frozenset(("yaml.syntax", "yaml.limit", "yaml.alias"))

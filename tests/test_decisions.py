@@ -1,5 +1,5 @@
 """Decisions asked of the readers: once each (an ask stands for the project decision it names),
-sorted by the date they are needed."""
+the asks first, then by project status and the date needed (ordering: tests/test_ranking.py)."""
 
 from __future__ import annotations
 
@@ -130,7 +130,7 @@ def test_ask_for_a_decision_already_taken_is_a_warning(content: Path) -> None:
 
 
 @pytest.mark.parametrize("edition", ["board", "executive", "finance", "management"])
-def test_example_lists_each_decision_once_by_date(edition: str) -> None:
+def test_example_lists_each_decision_once_asks_first(edition: str) -> None:
     table = section(example_html()[edition], "data asks")
     rows = re.findall(
         r"<tr><td><strong>(.*?)</strong>.*?<td class=\"date[^\"]*\">(.*?)</td></tr>", table, re.S
@@ -139,10 +139,11 @@ def test_example_lists_each_decision_once_by_date(edition: str) -> None:
     # 3 asks + 5 pending project decisions, of which the asks name 3: five rows, none twice.
     assert len(titles) == 5 and len(set(titles)) == 5
     assert not any(t.startswith("Approve 5.5 MSEK additional funding and a go-live") for t in titles)
+    # The three asks by date, then the two project decisions (see analyse/ranking.py).
     assert [text_of(d).strip() for _, d in rows] == [
-        "15 Nov 26",
         "20 Nov 26",
         "10 Dec 26",
         "15 Dec 26",
+        "15 Nov 26",
         "15 Dec 26",
     ]

@@ -3,7 +3,8 @@
 The divisions are built once per session, each `itreport build` in its own process and two at a
 time (the machine has two cores): the example division, each test fixture
 and the generated medium division (`itreport demo --scale medium`: 80 projects, 400 people),
-each in English and in Swedish. A failure lists every broken page as
+each in English and in Swedish, and the board edition of the large one (400 projects) in English;
+`make pages-large` checks every edition of the large division in both languages. A failure lists every broken page as
 "division/locale/edition page N: kind: what, where".
 """
 
@@ -49,8 +50,8 @@ def _with_locale(source: Path, dest: Path, locale: str) -> Path:
     return dest
 
 
-def _build(content: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "itreport", "build", str(content), "--out", str(out)]
+def _build(content: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "itreport", "build", str(content), "--out", str(out), *extra]
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     return subprocess.run(command, capture_output=True, text=True, cwd=content.parent, env=env, timeout=600)
 
@@ -68,9 +69,17 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]:
     subprocess.run(demo, check=True, capture_output=True, timeout=300)
     for locale in LOCALES:
         jobs[f"medium/{locale[:2]}"] = _with_locale(medium, root / f"medium-{locale}" / "content", locale)
+    # The large division (400 projects): its board edition only here; every edition in both
+    # languages is `make pages-large` (minutes).
+    large = root / "large-en" / "content"
+    demo = [sys.executable, "-m", "itreport", "demo", str(large), "--scale", "large"]
+    subprocess.run(demo, check=True, capture_output=True, timeout=300)
+    jobs["large/en"] = large
+    extra = {"large/en": ("--edition", "board", "--format", "pdf")}
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = {
-            label: pool.submit(_build, content, content.parent / "out") for label, content in jobs.items()
+            label: pool.submit(_build, content, content.parent / "out", *extra.get(label, ()))
+            for label, content in jobs.items()
         }
     pdfs: dict[str, list[Path]] = {}
     for label, future in results.items():
@@ -94,6 +103,25 @@ def test_every_page_passes_the_page_check(built: dict[str, list[Path]], division
     assert not problems, f"{len(problems)} page problem(s):\n" + "\n".join(problems)
 
 
+def _pages(pdf: Path) -> int:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
+def test_large_division_board_edition_is_a_few_clean_pages(built: dict[str, list[Path]]) -> None:
+    """At 400 projects the board edition stays a board pack: worst items first, the rest counted
+    (the edition's limit), in about as many pages as the example's board edition (13)."""
+    (pdf,) = built["large/en"]
+    assert _pages(pdf) <= 14, f"{pdf.name}: {_pages(pdf)} pages"
+    problems = list(_findings([pdf], "large/en"))
+    assert not problems, f"{len(problems)} page problem(s):\n" + "\n".join(problems)
+
+
 def test_every_edition_is_checked(built: dict[str, list[Path]]) -> None:
     """The example's four editions, and at least one per fixture, reach the check in both languages."""
     for label, pdfs in built.items():
@@ -101,7 +129,8 @@ def test_every_edition_is_checked(built: dict[str, list[Path]]) -> None:
 
 
 def test_larger_division_spans_more_pages(built: dict[str, list[Path]]) -> None:
-    """The generated medium division (80 projects) is larger where layout breaks first."""
+    """The generated medium division (80 projects) is larger where layout breaks first, except
+    the board edition, whose long lists are bounded."""
     import pypdfium2 as pdfium
 
     def pages(pdf: Path) -> int:
@@ -114,7 +143,10 @@ def test_larger_division_spans_more_pages(built: dict[str, list[Path]]) -> None:
     example = {p.stem: pages(p) for p in built["example/en"]}
     large = {p.stem: pages(p) for p in built["medium/en"]}
     assert example.keys() == large.keys()
-    assert all(large[k] > example[k] for k in example), (example, large)
+    # The board edition bounds its lists (10 items, the rest counted): it stays about as long.
+    unbounded = [k for k in example if not k.startswith("board-")]
+    assert all(large[k] > example[k] for k in unbounded), (example, large)
+    assert large["board-2026-10"] <= example["board-2026-10"] + 1, (example, large)
 
 
 def test_findings_name_division_locale_edition_and_page() -> None:

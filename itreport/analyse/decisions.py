@@ -2,7 +2,7 @@
 
 An ask that names a project decision (`decision: <project>/<decision>`) stands for it, so the
 decision is not listed a second time. Rows are sorted by the date the decision is needed; rows
-without a date come last.
+without a date come last. An edition ranks them most pressing first (`ranking.rank_decisions`).
 """
 
 from __future__ import annotations
@@ -26,6 +26,9 @@ class DecisionRow:
     needed_by: date | None
     late: bool
     """Needed before the as-of date and still pending."""
+    ask: bool = False
+    """One of the head of IT's asks (narrative.yaml), not only a project's pending decision."""
+    project_id: str = ""
 
 
 def decision_rows(asks: list[Ask], pending: tuple[DecisionView, ...], as_of: date) -> tuple[DecisionRow, ...]:
@@ -43,6 +46,8 @@ def decision_rows(asks: list[Ask], pending: tuple[DecisionView, ...], as_of: dat
                 v.project.name if v else "",
                 needed,
                 needed is not None and needed < as_of,
+                ask=True,
+                project_id=v.project.id if v else "",
             )
         )
     for ref, v in by_ref.items():
@@ -50,5 +55,9 @@ def decision_rows(asks: list[Ask], pending: tuple[DecisionView, ...], as_of: dat
             continue
         d = v.decision
         late = d.needed_by is not None and d.needed_by < as_of
-        rows.append(DecisionRow(d.title, "", d.requested_of, v.project.name, d.needed_by, late))
+        rows.append(
+            DecisionRow(
+                d.title, "", d.requested_of, v.project.name, d.needed_by, late, project_id=v.project.id
+            )
+        )
     return tuple(sorted(rows, key=lambda r: (r.needed_by is None, r.needed_by or as_of)))

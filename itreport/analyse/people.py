@@ -9,6 +9,7 @@ headcount (of the day 12 months before as-of and as-of) × 100.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -232,3 +233,35 @@ def analyse_people(content: Content) -> PeopleFigures:
         certs_expiring=tuple(sorted(expiring, key=by_cert)),
         coverage=tuple(coverage),
     )
+
+
+def top_level(team_id: str, parents: Mapping[str, str | None]) -> str:
+    """The team's unit just below the top of its tree (a top team is its own unit)."""
+    seen = {team_id}
+    current = team_id
+    while (parent := parents.get(current)) is not None and parents.get(parent) is not None:
+        if parent in seen:  # a cycle is a data error reported by the checks; stop here
+            break
+        seen.add(parent)
+        current = parent
+    return current
+
+
+def rolled_up(teams: tuple[TeamCount, ...], parents: Mapping[str, str | None]) -> tuple[TeamCount, ...]:
+    """Each team's people counted in its top-level unit (`top_level`), in the order units first
+    appear; headcount and FTE per employment type add up to the same totals."""
+    units: dict[str, TeamCount] = {}
+    names = {t.team_id: t.team_name for t in teams}
+    for t in teams:
+        unit = top_level(t.team_id, parents)
+        before = units.get(unit)
+        if before is None:
+            units[unit] = TeamCount(unit, names.get(unit, unit), dict(t.headcount), dict(t.fte))
+            continue
+        units[unit] = TeamCount(
+            unit,
+            before.team_name,
+            {k: before.headcount.get(k, 0) + v for k, v in t.headcount.items()},
+            {k: before.fte.get(k, ZERO) + v for k, v in t.fte.items()},
+        )
+    return tuple(units.values())

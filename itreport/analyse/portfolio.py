@@ -30,6 +30,7 @@ from itreport.models.people import Person
 from itreport.models.projects import (
     Assessment,
     DecisionState,
+    InvestmentClass,
     IssueState,
     ItemState,
     Milestone,
@@ -286,3 +287,17 @@ def rag_counts(health: tuple[Health, ...]) -> dict[str, int]:
         if h.live:
             counts[h.computed.value] += 1
     return counts
+
+
+def rag_counts_by_class(health: tuple[Health, ...]) -> tuple[tuple[str, dict[str, int]], ...]:
+    """Live projects per investment class (run, grow, transform) by the colour shown.
+
+    Each class's counts sum across to its row; each colour's counts sum down to `rag_counts`.
+    Classes without a live project are left out.
+    """
+    rows = []
+    for kind in InvestmentClass:
+        counts = rag_counts(tuple(h for h in health if h.project.investment_class is kind))
+        if sum(counts.values()):
+            rows.append((kind.value, counts))
+    return tuple(rows)

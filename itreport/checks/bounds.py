@@ -12,6 +12,7 @@ import typing
 from collections.abc import Iterator
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from enum import Enum
 from functools import cache
 from typing import Any
 
@@ -29,25 +30,97 @@ def _hints(model: type[Model]) -> dict[str, Any]:
     return typing.get_type_hints(model, include_extras=True)
 
 
-def leaves(entity: Model) -> Iterator[tuple[Model, Keys, Any, Any]]:
-    """(owning entity, keys below it, declared type, value) for every non-model value in an entity."""
-    hints = _hints(type(entity))
-    for name in type(entity).model_fields:
+_PLAIN = (str, int, float, bool, type(None))
+"""Types whose values are never a date, an amount or a model: fields of only these are skipped."""
+
+
+@cache
+def _can_hold(hint: Any) -> bool:
+    """False when no value of this declared type can be (or contain) a date, a Decimal or a model.
+
+    Anything not recognised counts as "can hold", so a new kind of type is walked, not skipped.
+    """
+    origin = typing.get_origin(hint)
+    if origin is typing.Literal:
+        return False
+    if origin is typing.Annotated:
+        return _can_hold(typing.get_args(hint)[0])
+    if origin is not None:  # list[...], dict[...], unions: any argument that can hold counts
+        return any(_can_hold(arg) for arg in typing.get_args(hint))
+    return not (isinstance(hint, type) and (issubclass(hint, Enum) or hint in _PLAIN))
+
+
+class _Shape:
+    """A declared type, with the shapes of its list items and dict values worked out once.
+
+    Walking every leaf asked typing for the element type again at each value; a large division
+    has hundreds of thousands of leaves, and that was most of the time this check took.
+    """
+
+    __slots__ = ("_dict_item", "_list_item", "hint", "money")
+
+    def __init__(self, hint: Any) -> None:
+        self.hint = hint
+        self.money = is_money(hint)
+        self._list_item: _Shape | None = None
+        self._dict_item: _Shape | None = None
+
+    def item(self, index: int) -> _Shape:
+        """The shape of a list's items (index 0) or a dict's values (index 1)."""
+        if index == 0:
+            if self._list_item is None:
+                self._list_item = _shape(_item_hint(self.hint, 0))
+            return self._list_item
+        if self._dict_item is None:
+            self._dict_item = _shape(_item_hint(self.hint, 1))
+        return self._dict_item
+
+
+_SHAPES: dict[int, tuple[Any, _Shape]] = {}
+
+
+def _shape(hint: Any) -> _Shape:
+    # Keyed by identity: hints with pydantic metadata are not always hashable; the hint is kept
+    # beside its shape so the id cannot be reused by another object.
+    found = _SHAPES.get(id(hint))
+    if found is None or found[0] is not hint:
+        found = (hint, _Shape(hint))
+        _SHAPES[id(hint)] = found
+    return found[1]
+
+
+@cache
+def _fields(model: type[Model]) -> tuple[tuple[str, _Shape], ...]:
+    """The fields of a model that can hold a date, an amount or a model, with their shapes."""
+    hints = _hints(model)
+    return tuple((name, _shape(hints[name])) for name in model.model_fields if _can_hold(hints[name]))
+
+
+def leaves(entity: Model) -> Iterator[tuple[Model, Keys, bool, Any]]:
+    """(owning entity, keys below it, declared as money?, value) for every date or Decimal in it."""
+    for name, shape in _fields(type(entity)):
         value = getattr(entity, name)
-        yield from _below(entity, (name,), hints[name], value)
+        if value is not None:
+            yield from _below(entity, (name,), shape, value)
 
 
-def _below(owner: Model, keys: Keys, hint: Any, value: Any) -> Iterator[tuple[Model, Keys, Any, Any]]:
+def _below(owner: Model, keys: Keys, shape: _Shape, value: Any) -> Iterator[tuple[Model, Keys, bool, Any]]:
     if isinstance(value, Model):
         yield from leaves(value)
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _below(owner, (*keys, i), _item_hint(hint, 0), item)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _below(owner, (*keys, key), _item_hint(hint, 1), item)
-    elif value is not None:
-        yield owner, keys, hint, value
+    elif isinstance(value, list | dict):
+        item = shape.item(0 if isinstance(value, list) else 1)
+        pairs = enumerate(value) if isinstance(value, list) else value.items()
+        for key, element in pairs:
+            if isinstance(element, _LEAVES):
+                yield owner, (*keys, key), item.money, element
+            elif element is not None:
+                yield from _below(owner, (*keys, key), item, element)
+    elif isinstance(value, _LEAVES):
+        yield owner, keys, shape.money, value
+
+
+_LEAVES = (date, Decimal)
+"""The only leaf values the two rules look at (datetime is a date too)."""
 
 
 def _item_hint(hint: Any, index: int) -> Any:
@@ -96,7 +169,7 @@ def check(ctx: Checker) -> None:
     latest = add_months_to_date(div.as_of, 12 * DATE_WINDOW_YEARS)
     places = get_currency_precision(div.currency)
     for entity in entities(ctx):
-        for owner, keys, hint, value in leaves(entity):
+        for owner, keys, money, value in leaves(entity):
             if _skip(owner, keys, ctx):
                 continue
             if isinstance(value, date) and not earliest <= value <= latest:
@@ -108,7 +181,7 @@ def check(ctx: Checker) -> None:
                     hint=f"dates lie between {earliest} and {latest}; check the year",
                     rule="bounds.date-window",
                 )
-            elif isinstance(value, Decimal) and is_money(hint):
+            elif money and isinstance(value, Decimal):
                 _check_places(ctx, owner, keys, value, places, div.currency)
 
 
@@ -123,9 +196,10 @@ def decimals(value: Decimal) -> int:
 
 
 def _check_places(ctx: Checker, owner: Model, keys: Keys, value: Decimal, places: int, currency: str) -> None:
+    exponent = value.as_tuple().exponent
+    if not isinstance(exponent, int) or exponent >= -places:
+        return  # the common case, decided without `decimals` (a large division has 150,000 amounts)
     written = decimals(value)
-    if written <= places:
-        return
     allowed = f"{places} decimals" if places != 1 else "1 decimal"
     if places == 0:
         allowed = "no decimals"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from itreport.models.base import Id, Label, Model, Tier
@@ -52,6 +52,31 @@ ALL_SECTIONS = tuple(SectionId)
 class Depth(StrEnum):
     SUMMARY = "summary"
     FULL = "full"
+
+
+# How many items the longest lists of an audience's edition show when briefings.yaml does not say.
+DEFAULT_LIMITS: dict[Audience, int] = {Audience.BOARD: 10}
+MAX_LIMIT = 1000
+
+
+def _limit(value: object) -> int | str:
+    """A whole number from 1 to MAX_LIMIT, or 'all': one clear error for anything else."""
+    if value == "all":
+        return "all"
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_LIMIT:
+        return value
+    raise PydanticCustomError(
+        "list_limit",
+        "must be a whole number from 1 to {most}, or 'all' (got {value})",
+        {"most": MAX_LIMIT, "value": repr(value)},
+    )
+
+
+ListLimit = Annotated[
+    int | Literal["all"],
+    PlainValidator(_limit),
+    WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}, {"const": "all"}]}),
+]
 
 
 class SectionChoice(Model):
@@ -102,6 +127,21 @@ class Edition(Model):
     )
     recipients: list[Label] = []
     pdf_variant: Annotated[str, Field(pattern=r"^pdf/(a-[1-4][abu]|ua-[12])$")] | None = None
+    limit: ListLimit | None = Field(
+        default=None,
+        description=(
+            "Most items in each long list (decisions, exceptions, projects and open positions of a "
+            "summary section), worst first, the rest counted; 'all' for every item. "
+            "Default: 10 for the board audience, all for the others."
+        ),
+    )
+
+    @property
+    def list_limit(self) -> int | None:
+        """The limit in force: None when every item is shown."""
+        if self.limit == "all":
+            return None
+        return self.limit if self.limit is not None else DEFAULT_LIMITS.get(self.audience)
 
     def output_name(self, period_month: str, as_of: str) -> str:
         """The file name without extension: the pattern with its placeholders filled in."""

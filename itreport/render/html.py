@@ -322,7 +322,9 @@ def build_charts(view: Briefing, fmt: Formatter, tr: Translator, every: bool = T
     out["headcount"] = lambda: tuple(
         charts.headcount_by_team(
             part,
-            title=part_title(tr("chart_headcount"), k, len(team_parts)),
+            title=part_title(
+                tr("chart_headcount_units" if p.rolled_up else "chart_headcount"), k, len(team_parts)
+            ),
             labels=labels,
             types=types,
             fmt=lambda v: fmt.number(v, 1),
@@ -488,6 +490,7 @@ def render_html(
         "roles": view.roles,
         "scales": scales,
         "saving_rows": savings[0],
+        "side_by_side": side_by_side(view),
         "saving_total": savings[1],
         "full_year_label": fiscal_year_label(view.finance.fiscal_year, div.fiscal_year_start, tr)
         if view.finance is not None
@@ -502,6 +505,17 @@ def render_html(
     html = render_template(env, "briefing.html", frozen, roots)
     refuse_external(html, env, roots)
     return html
+
+
+# Two tables side by side are a flex row, which WeasyPrint cannot break across pages: beyond
+# about a third of a page each, they are printed one after the other so that each can break.
+SIDE_BY_SIDE_ROWS = 12
+
+
+def side_by_side(view: Briefing) -> bool:
+    """Whether the savings and revenue tables are short enough to stand side by side."""
+    f = view.finance
+    return f is None or max(len(f.savings), len(f.revenue_by_unit)) <= SIDE_BY_SIDE_ROWS
 
 
 def incomplete_items(view: Briefing, fmt: Formatter) -> str:

@@ -6,6 +6,7 @@ from functools import cache
 from importlib import resources
 
 import yaml
+from babel import Locale
 
 DEFAULT_LANGUAGE = "en"
 
@@ -37,8 +38,18 @@ def languages() -> list[str]:
     )
 
 
+@cache
+def plural_form(language: str, count: int) -> str:
+    """CLDR plural category of `count` in `language` ('one', 'other', ...)."""
+    return str(Locale.parse(language).plural_form(abs(count)))
+
+
 class Translator:
-    """`_('key')` in templates. A missing key is an error in tests (strict) so no label is lost."""
+    """`_('key')` in templates. A missing key is an error in tests (strict) so no label is lost.
+
+    A label with plural forms is kept as `key.one`, `key.other` (CLDR categories) and chosen by
+    the `count` value: `_('more_projects', count=1)` → "and 1 more project".
+    """
 
     def __init__(self, locale: str, strict: bool = True) -> None:
         self.language = locale.split("_")[0]
@@ -46,6 +57,10 @@ class Translator:
         self.strict = strict
 
     def __call__(self, key: str, **values: object) -> str:
+        count = values.get("count")
+        if key not in self.labels and f"{key}.other" in self.labels and isinstance(count, int):
+            form = plural_form(self.language, count)
+            key = f"{key}.{form}" if f"{key}.{form}" in self.labels else f"{key}.other"
         try:
             text = self.labels[key]
         except KeyError:

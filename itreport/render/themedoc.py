@@ -53,6 +53,8 @@ CONTEXT: dict[str, str] = {
     "saving_rows": "Every saving (dropped ones too) with `title`, `state`, `target` and `realised` in "
     "`scales.savings`, rounded to add up to `saving_total`.",
     "saving_total": "The total row of `saving_rows`.",
+    "side_by_side": "True when the savings and revenue tables are short enough to stand side by side "
+    "(a flex row cannot break across pages); otherwise they are printed one after the other.",
     "full_year_label": "The fiscal year's name: `Full year 2026`, or `FY 2026/27` when it does not start "
     "in January.",
     "incomplete_items": "The budget lines and months without actuals, as one text for the "

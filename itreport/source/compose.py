@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml.events import (
@@ -50,6 +50,14 @@ _MERGE = "tag:yaml.org,2002:merge"
 _RESOLVER = Resolver()
 
 
+class Position(NamedTuple):
+    """Where a value or key stands: 1-based line and column, and its width on that line."""
+
+    line: int
+    col: int
+    width: int = 1
+
+
 @dataclass(frozen=True)
 class Located:
     """A problem found while building, at a 1-based line and column."""
@@ -73,17 +81,17 @@ class LimitExceeded(Exception):
 @dataclass
 class Built:
     data: Any = None
-    values: dict[PathKey, tuple[int, int, int]] = field(default_factory=dict)
-    keys: dict[PathKey, tuple[int, int, int]] = field(default_factory=dict)
+    values: dict[PathKey, Position] = field(default_factory=dict)
+    keys: dict[PathKey, Position] = field(default_factory=dict)
     problems: list[Located] = field(default_factory=list)
 
 
-def _place(start: Any, end: Any) -> tuple[int, int, int]:
+def _place(start: Any, end: Any) -> Position:
     """(line, column, width) of a node from its start and end marks (C or Python marks)."""
     if start is None:
-        return 1, 1, 1
+        return Position(1, 1, 1)
     width = max(1, end.index - start.index) if end is not None and start.line == end.line else 1
-    return start.line + 1, start.column + 1, width
+    return Position(start.line + 1, start.column + 1, width)
 
 
 class _Builder:

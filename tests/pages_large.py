@@ -1,0 +1,84 @@
+"""The page check on the large generated division, every edition, English and Swedish.
+
+`make pages-large` (also run by `make bench`): generates `itreport demo --scale large` (2,000
+people, 400 projects), builds every edition in both languages and runs the page check
+(tests/pagecheck.py) on each PDF. It prints the pages per edition and every finding, and exits 1
+on any finding. It takes minutes, so it is not part of `make test`; `tests/test_pages.py` checks
+the large division's board edition there.
+
+    python -m tests.pages_large [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+from tests.pagecheck import check_pdf, report
+
+LOCALES = ("en_GB", "sv_SE")
+
+
+def build(content: Path, out: Path, *extra: str) -> None:
+    command = [sys.executable, "-m", "itreport", "build", str(content), "--out", str(out), *extra]
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"{content}: build failed\n{done.stdout}\n{done.stderr}")
+
+
+def localised(source: Path, dest: Path, locale: str) -> Path:
+    """A copy of the division written in `locale`."""
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(source, dest)
+    division = dest / "division.yaml"
+    lines = [
+        line for line in division.read_text(encoding="utf-8").splitlines() if not line.startswith("locale:")
+    ]
+    division.write_text("\n".join([*lines, f"locale: {locale}"]) + "\n", encoding="utf-8")
+    return dest
+
+
+def pages(pdf: Path) -> int:
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keep", type=Path, help="Folder to keep the divisions and PDFs in.")
+    args = parser.parse_args(argv)
+    root = args.keep or Path(tempfile.mkdtemp(prefix="itreport-pages-large-"))
+    try:
+        source = root / "large"
+        if not source.exists():
+            demo = [sys.executable, "-m", "itreport", "demo", str(source), "--scale", "large"]
+            subprocess.run(demo, check=True, capture_output=True)
+        problems: list[str] = []
+        for locale in LOCALES:
+            content = localised(source, root / f"large-{locale}", locale)
+            out = root / f"out-{locale}"
+            build(content, out)
+            for pdf in sorted(out.glob("*.pdf")):
+                lines = report(f"large/{locale[:2]}/{pdf.stem}", check_pdf(pdf))
+                problems += lines
+                print(f"large/{locale[:2]}/{pdf.stem}: {pages(pdf)} pages, {len(lines)} finding(s)")
+        print("\n".join(problems) if problems else "page check: no findings")
+        return 1 if problems else 0
+    finally:
+        if args.keep is None:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
