@@ -25,9 +25,10 @@ from itreport.analyse.ranking import (
     rank_decisions,
     rank_projects,
 )
-from itreport.edition import build_view, complete_in
+from itreport.edition import bounded_people, build_view, complete_in
 from itreport.models.briefings import Audience, Edition
 from itreport.models.projects import InvestmentClass
+from itreport.privacy import Cell
 from itreport.render.html import render_html
 from itreport.render.i18n import Translator
 from itreport.validate import validate_folder
@@ -372,3 +373,32 @@ def test_pointer_names_only_an_edition_that_lists_everything() -> None:
         "portfolio": "CIO",
     }
     assert complete_in([board], board, False) == {}
+
+
+def test_summary_people_lists_the_longest_open_positions_and_merges_small_units(example: object) -> None:
+    base = build_view(example, Edition(id="x", title="X", audience=Audience.BOARD)).people  # type: ignore[arg-type]
+    people = replace(
+        base,
+        open_positions=(
+            ("dev", "Apps", "advertised", D("1"), 5),
+            ("ops", "Infra", "draft", D("0.5"), 30),
+            ("sec", "Security", "offer", D("1"), 10),
+        ),
+        teams=(
+            Cell("Apps", 20, D("19.5")),
+            Cell("Infra", 12, D("11")),
+            Cell("Security", 6, D("6")),
+            Cell("other", 7, D("6.5"), ("PMO", "Data")),
+        ),
+    )
+    shown = bounded_people(people, 2)
+    # Longest open first: 30, 10 days shown; the 5-day one counted.
+    assert [p[4] for p in shown.open_positions] == [30, 10] and shown.open_positions_more == 1
+    # Two groups at most: the largest (Apps) and "other" = Infra + Security + the earlier other.
+    assert shown.teams == (
+        Cell("Apps", 20, D("19.5")),
+        Cell("other", 25, D("23.5"), ("Infra", "Security", "PMO", "Data")),
+    )
+    assert sum(c.count for c in shown.teams) == sum(c.count for c in people.teams) == 45
+    unbounded = bounded_people(people, None)
+    assert [p[4] for p in unbounded.open_positions] == [30, 10, 5] and unbounded.teams == people.teams
