@@ -33,7 +33,7 @@ def threshold_value(c: Change, value: object, fmt: Formatter, tr: Translator) ->
     if c.detail == "pct":
         return fmt.percent(value, 0)  # type: ignore[arg-type]
     if c.detail == "days":
-        return tr("days", n=fmt.number(value))  # type: ignore[arg-type]
+        return tr("days", n=fmt.number(value), plural=value)  # type: ignore[arg-type]
     return fmt.number(value)  # type: ignore[arg-type]
 
 
@@ -56,10 +56,11 @@ def describe(c: Change, fmt: Formatter, tr: Translator) -> str:
     elif c.kind == "percent_moved":
         what = (
             f"{tr('chg_what_percent')} {fmt.percent(c.before, 0)} → {fmt.percent(c.after, 0)} "
-            f"({tr('chg_points', n=fmt.signed(c.delta))})"
+            f"({tr('chg_points', n=fmt.signed(c.delta), plural=c.delta)})"
         )
     elif c.kind in ("end_moved", "milestone_moved"):
-        what = f"{fmt.short_date(c.before)} → {fmt.short_date(c.after)} ({tr('days', n=fmt.signed(c.delta))})"
+        days = tr("days", n=fmt.signed(c.delta), plural=c.delta)
+        what = f"{fmt.short_date(c.before)} → {fmt.short_date(c.after)} ({days})"
         what = f"{tr('chg_what_end')} {what}" if c.kind == "end_moved" else what
     elif c.kind in ("eac_moved", "forecast_moved", "plan_moved", "cost_moved"):
         what = f"{fmt.mega(c.before, 2)} → {fmt.mega(c.after, 2)} ({fmt.signed_mega(c.delta, 2)})"

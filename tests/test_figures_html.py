@@ -47,5 +47,5 @@ def test_heat_map_counts_live_projects_only_and_says_so(content: Path) -> None:
     )
     risks = _section(_build(), "risks")
     assert "Open risks of live projects by probability and impact" in risks
-    assert "1 open risks in live projects." in risks  # alpha's r1 only; gamma is proposed
+    assert "1 open risk in live projects." in risks  # alpha's r1 only; gamma is proposed
     assert "Severe but proposed" not in risks

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 import string
+from decimal import Decimal as D
 
-from itreport.render.i18n import _read, languages
+import pytest
+
+from itreport.render.i18n import Translator, _read, languages
 from tests.conftest import REPO
 
 LITERAL_KEY = re.compile(r"""_\(\s*['"]([a-z0-9_.]+)['"]\s*[,)]""")
@@ -32,7 +35,38 @@ def test_every_literal_label_in_templates_exists() -> None:
     for path in (REPO / "templates").rglob("*.html"):
         used |= set(LITERAL_KEY.findall(path.read_text(encoding="utf-8")))
     assert used, "the theme uses labels"
-    assert sorted(used - set(english)) == []
+    assert sorted(k for k in used - set(english) if f"{k}.other" not in english) == []
+
+
+def test_plural_labels_have_every_form_their_language_needs() -> None:
+    """English and Swedish both have 'one' and 'other' (CLDR); a label with plurals has both."""
+    for lang in languages():
+        labels = _read(lang)
+        for key in [k.removesuffix(".other") for k in labels if k.endswith(".other")]:
+            assert f"{key}.one" in labels, (lang, key)
+
+
+@pytest.mark.parametrize(
+    ("lang", "call", "text"),
+    [
+        ("en", ("open_risks", {"count": 1}), "1 open risk in live projects."),
+        ("en", ("open_risks", {"count": 0}), "0 open risks in live projects."),
+        ("en", ("open_risks", {"count": 2}), "2 open risks in live projects."),
+        ("sv", ("open_issues", {"count": 1}), "1 öppet ärende i pågående projekt."),
+        ("sv", ("open_issues", {"count": 3}), "3 öppna ärenden i pågående projekt."),
+        # A number already formatted ("+1", "−1") chooses its form by `plural`.
+        ("en", ("days", {"n": "+1", "plural": 1}), "+1 day"),
+        ("en", ("days", {"n": "−1", "plural": -1}), "−1 day"),
+        ("en", ("days", {"n": "1,000", "plural": 1000}), "1,000 days"),
+        ("sv", ("days", {"n": "1", "plural": D(1)}), "1 dag"),
+        ("en", ("chg_points", {"n": "+1.5", "plural": D("1.5")}), "+1.5 points"),  # not a whole number
+        ("en", ("kpi_leavers_12m", {"count": "<5"}), "<5 leavers"),  # suppressed: a text, not a number
+        ("en", ("stale_report", {"days": "–", "plural": None}), "Status report is – days old"),
+    ],
+)
+def test_plural_forms_follow_the_number(lang: str, call: tuple[str, dict[str, object]], text: str) -> None:
+    key, values = call
+    assert Translator(lang)(key, **values) == text
 
 
 def test_every_enum_label_exists() -> None:

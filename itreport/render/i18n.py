@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 
@@ -44,11 +45,21 @@ def plural_form(language: str, count: int) -> str:
     return str(Locale.parse(language).plural_form(abs(count)))
 
 
+def _form(language: str, count: object) -> str:
+    if isinstance(count, bool) or not isinstance(count, int | Decimal):
+        return "other"
+    if isinstance(count, Decimal) and (not count.is_finite() or count != count.to_integral_value()):
+        return "other"
+    return plural_form(language, int(count))
+
+
 class Translator:
     """`_('key')` in templates. A missing key is an error in tests (strict) so no label is lost.
 
     A label with plural forms is kept as `key.one`, `key.other` (CLDR categories) and chosen by
-    the `count` value: `_('more_projects', count=1)` → "and 1 more project".
+    the `count` value: `_('more_projects', count=1)` → "and 1 more project"; when the number is
+    passed already formatted, `plural=` gives the number itself: `_('days', n='+1', plural=1)`.
+    A count that is not a whole number ("fewer than 5", 1.5) takes the `other` form.
     """
 
     def __init__(self, locale: str, strict: bool = True) -> None:
@@ -56,10 +67,9 @@ class Translator:
         self.labels = catalogue(self.language)
         self.strict = strict
 
-    def __call__(self, key: str, **values: object) -> str:
-        count = values.get("count")
-        if key not in self.labels and f"{key}.other" in self.labels and isinstance(count, int):
-            form = plural_form(self.language, count)
+    def __call__(self, key: str, plural: object = None, **values: object) -> str:
+        if key not in self.labels and f"{key}.other" in self.labels:
+            form = _form(self.language, values.get("count") if plural is None else plural)
             key = f"{key}.{form}" if f"{key}.{form}" in self.labels else f"{key}.other"
         try:
             text = self.labels[key]

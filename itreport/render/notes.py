@@ -25,4 +25,5 @@ def _value(key: str, value: NoteValue, fmt: Formatter) -> str:
 
 def note_text(note: Note, fmt: Formatter, tr: Translator) -> str:
     """The reader's sentence for one note: `dq_<name>` from the catalogue, values formatted."""
-    return tr(note.key, **{k: _value(k, v, fmt) for k, v in note.values})
+    raw = dict(note.values)
+    return tr(note.key, plural=raw.get("count"), **{k: _value(k, v, fmt) for k, v in note.values})

@@ -63,7 +63,9 @@ CONTEXT: dict[str, str] = {
 
 GLOBALS: dict[str, str] = {
     "_": "`_('key', name=value)`: the text for a message key in the edition's language "
-    "(`itreport/locale/*.yaml`).",
+    "(`itreport/locale/*.yaml`). A key with plural forms (`key.one`, `key.other`) is chosen by "
+    "`count=`, or by `plural=` when the number is passed already formatted: "
+    '`_(\'days\', n=d|signed, plural=d)` gives "+1 day" or "+3 days".',
     "asset": "`asset('path')`: a file of the override folder or the default theme as a `data:` URI "
     "(images, fonts). Confined to those folders; works in the HTML and the PDF alike.",
 }
