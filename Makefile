@@ -33,7 +33,11 @@ test: lint
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz ITREPORT_FUZZ_KEEP=1 $(BIN)/pytest -q -x tests/test_fuzz_fields.py tests/test_fuzz_mutation.py tests/test_loader_differential.py
 
-bench: $(STAMP)
+$(VENV)/.bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	touch $(VENV)/.bench
+
+bench: $(VENV)/.bench
 	$(BIN)/python bench/example.py; status=$$?; $(BIN)/python bench/serve_latency.py || status=1; \
 	$(BIN)/python -m tests.pages_large || status=1; \
 	$(BIN)/python bench/run.py && exit $$status
