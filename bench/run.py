@@ -8,6 +8,7 @@ in this one run on this machine:
 - our load + validate, analysis, HTML per edition, PDF per edition; load + validate again with
   the fast YAML path off (`ITREPORT_FAST_YAML=0`, the libyaml reference path only) and after
   changing one project file (there is no cache of parsed files: that is a whole validation);
+  on large, validation and the text report of some 6,000 problems beside a clean validation;
 - the floor for the PDF stage: bare WeasyPrint on the same HTML with the same options (PDF/A-2a,
   tagged, fixed identifier), against our PDF stage; then seconds per page of our PDF stage, of
   bare WeasyPrint, of bare WeasyPrint on a plain five-column table with as many pages, and of
@@ -50,6 +51,7 @@ from itreport.buildcache import EditionRecords  # noqa: E402
 from itreport.demo import write_demo  # noqa: E402
 from itreport.render.pdf import PDF_VARIANT, html_to_pdf  # noqa: E402
 from itreport.render.theme import DEFAULT_THEME  # noqa: E402
+from itreport.report import format_text  # noqa: E402
 from itreport.validate import validate_folder  # noqa: E402
 
 CLI = [sys.executable, "-m", "itreport"]
@@ -216,6 +218,29 @@ def git(repo: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
 
 
+def many_problems(content: Path) -> tuple[float, int]:
+    """Seconds to validate and report a division whose budget has one problem per line.
+
+    Every budget line's annual plan is written with three decimals (the same amount, so only
+    `bounds.money-places` fires): thousands of problems, each located and shown with its line.
+    """
+    budget = max((content / "budget").glob("*.yaml"), key=lambda p: p.stat().st_size)
+    original = budget.read_bytes()
+    budget.write_bytes(re.sub(rb"(\n    annual_plan: \d+)\n", rb"\1.000\n", original))
+    found = 0
+
+    def validate_and_report() -> None:
+        nonlocal found
+        result = validate_folder(content)
+        format_text(result.problems, result.sources)
+        found = len(result.problems)
+
+    try:
+        return best(validate_and_report), found
+    finally:
+        budget.write_bytes(original)
+
+
 def measure(scale: str, work: Path, rows: list[Row], results: dict[str, float]) -> None:
     repo = work / scale
     content = repo / "content"
@@ -251,6 +276,9 @@ def measure(scale: str, work: Path, rows: list[Row], results: dict[str, float]) 
     finally:
         edited.write_bytes(original)
     rows.append(Row(scale, f"  validate after changing {edited.name}", one_file, floor_gc, "÷ floor"))
+    if scale == "large":
+        report, count = many_problems(content)
+        rows.append(Row(scale, f"  validate + text report of {count:,} problems", report, ours, "÷ clean"))
 
     # HTML per edition, in this process (every stage's own seconds from the build's progress).
     cache = work / f"cache-{scale}"
