@@ -22,8 +22,8 @@ from jinja2.utils import pass_eval_context
 from markupsafe import Markup
 
 from itreport.controls import css_string_body
-from itreport.render.cited import resolve
 from itreport.render.causes import cause_text
+from itreport.render.cited import resolve
 from itreport.render.formatting import Formatter
 from itreport.render.i18n import Translator
 from itreport.render.loader import ConfinedLoader, read_asset
