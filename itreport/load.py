@@ -10,8 +10,12 @@ exactly (money never passes through float; `2026-02-30` becomes a located error,
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
@@ -66,9 +70,7 @@ class Document:
         return f"Document({self.name!r}, located={self._values is not None})"
 
     def _locate(self) -> None:
-        built = _reference(self.text)
-        self._values = built.values if built is not None else {}
-        self._keys = built.keys if built is not None else {}
+        self._values, self._keys = _positions(self.text)
 
     @property
     def values(self) -> dict[PathKey, Position]:
@@ -314,6 +316,52 @@ def _long_line(name: str, text: str) -> Problem | None:
     return None
 
 
+class ParseMemo:
+    """Files parsed by a long-lived process (`itreport serve`), kept for its next build.
+
+    A rebuild after one edit then parses only the edited file: an entry is used only for the
+    same name and the same bytes (SHA-256), in memory only (nothing is written or read back).
+    Documents are shared between builds; nothing downstream changes a document's data.
+    """
+
+    MAX_FILES = 20_000
+
+    def __init__(self) -> None:
+        self._files: dict[tuple[str, bool], tuple[bytes, Document | None, list[Problem]]] = {}
+        self._lock = threading.Lock()
+        self.parsed: list[str] = []
+        """Names parsed (not found here) by the last `remembering` block: what a rebuild cost."""
+
+    def parse(self, name: str, raw: bytes, fast: bool) -> tuple[Document | None, list[Problem]]:
+        digest = hashlib.sha256(raw).digest()
+        key = (name, fast and fastyaml.enabled())
+        with self._lock:
+            found = self._files.get(key)
+        if found is not None and found[0] == digest:
+            return found[1], list(found[2])
+        doc, problems = _parse(name, raw, fast=fast)
+        with self._lock:
+            if len(self._files) >= self.MAX_FILES:
+                self._files.clear()  # renamed files by the thousand: start again rather than grow
+            self._files[key] = (digest, doc, list(problems))
+            self.parsed.append(name)
+        return doc, problems
+
+
+_MEMO: ContextVar[ParseMemo | None] = ContextVar("itreport_parse_memo", default=None)
+
+
+@contextmanager
+def remembering(memo: ParseMemo) -> Iterator[ParseMemo]:
+    """Within the block, `parse` in this thread takes unchanged files from `memo`."""
+    token = _MEMO.set(memo)
+    memo.parsed = []
+    try:
+        yield memo
+    finally:
+        _MEMO.reset(token)
+
+
 def parse(name: str, raw: bytes, *, fast: bool = True) -> tuple[Document | None, list[Problem]]:
     """Parse one file's bytes into a located Document, with the problems found on the way.
 
@@ -322,6 +370,13 @@ def parse(name: str, raw: bytes, *, fast: bool = True) -> tuple[Document | None,
     `itreport.source.fastyaml` and located only when a position is first asked for; the
     values, problems and positions are the same either way.
     """
+    memo = _MEMO.get()
+    if memo is not None:
+        return memo.parse(name, raw, fast)
+    return _parse(name, raw, fast=fast)
+
+
+def _parse(name: str, raw: bytes, *, fast: bool) -> tuple[Document | None, list[Problem]]:
     text, problem = _decode(name, raw)
     if text is None:
         return None, [problem] if problem else []
@@ -358,12 +413,20 @@ def _build(text: str) -> compose.Built:
         loader.dispose()
 
 
-def _reference(text: str) -> compose.Built | None:
-    """The reference path's positions for a file the fast path read (None if it cannot build)."""
+def _positions(text: str) -> tuple[dict[PathKey, Position], dict[PathKey, Position]]:
+    """The reference path's positions for a file the fast path read ({} if it cannot build)."""
+    loader = _Loader(text)
     try:
-        return _build(text)
+        return compose.positions(loader)
+    except Exception:  # anything unexpected: the whole reference build decides
+        pass
+    finally:
+        loader.dispose()
+    try:
+        built = _build(text)
     except (yaml.YAMLError, compose.LimitExceeded):  # pragma: no cover - the fast path declined those
-        return None
+        return {}, {}
+    return built.values, built.keys
 
 
 UNREADABLE_RULES = frozenset(("yaml.syntax", "yaml.limit", "yaml.alias"))

@@ -165,3 +165,21 @@ def test_preview_is_private_to_whoever_has_the_printed_address(content: Path) ->
         for path in ("//evil.example/", "/\\evil.example/"):
             where = raw(f"{path}?key={key}").getheader("Location") or ""
             assert where.startswith("/") and not where.startswith(("//", "/\\")), where  # no open redirect
+
+
+def test_a_rebuild_parses_only_the_edited_file(content: Path) -> None:
+    """The preview keeps parsed files between rebuilds; an edit re-reads that one file only."""
+    from itreport.serve.preview import Preview, PreviewOptions
+
+    preview = Preview(PreviewOptions(Path("content")))
+    try:
+        assert preview.rebuild().ok
+        everything = sorted(preview.parses.parsed)
+        assert "content/projects/alpha.yaml" in everything and len(everything) > 5
+        replace_in(content, "projects/alpha.yaml", "\nname: ", "\nname: Renamed ")
+        page = preview.rebuild()
+        assert page.ok and "Renamed " in page.body
+        assert preview.parses.parsed == ["content/projects/alpha.yaml"]
+        assert preview.rebuild().ok and preview.parses.parsed == []
+    finally:
+        preview.close()

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from itreport.load import ParseMemo, remembering
 from itreport.problems import ProblemsFound
 from itreport.report import format_text
 
@@ -45,6 +46,8 @@ class Preview:
     _workdir: tempfile.TemporaryDirectory[str] = field(default_factory=tempfile.TemporaryDirectory)
     _pdf: tuple[int, bytes] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    parses: ParseMemo = field(default_factory=ParseMemo)
+    """Parsed files kept between rebuilds: after an edit only the changed file is parsed again."""
 
     @property
     def version(self) -> int:
@@ -93,7 +96,8 @@ class Preview:
         edition = o.edition or first_edition(o.content)
         editions = (edition,) if edition else ()
         try:
-            result = build(BuildOptions(o.content, out, (fmt,), editions, False, o.templates, o.private))
+            with remembering(self.parses):
+                result = build(BuildOptions(o.content, out, (fmt,), editions, False, o.templates, o.private))
         except ProblemsFound as exc:
             text = format_text(exc.problems, exc.sources)
             return problem_page("The data has problems", text, self.last_good is not None).encode(), False

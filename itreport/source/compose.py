@@ -323,3 +323,67 @@ def build(loader: Any) -> Built:
             "yaml.syntax",
         )
     return builder.out
+
+
+class _NotPlain(Exception):
+    """An event `positions` does not handle (alias, complex key...): build instead."""
+
+
+def positions(loader: Any) -> tuple[dict[PathKey, Position], dict[PathKey, Position]]:
+    """Only the positions (values, keys) of a plain document, as `build` would record them.
+
+    For files the fast path has already read (no anchors, aliases, tags, complex or duplicate
+    keys, one document, within the limits): the values are known, only where they stand is
+    missing. Walking the events without building values or checking limits takes about half
+    the time of `build`; an event outside that plain part raises `_NotPlain`.
+    """
+    values: dict[PathKey, Position] = {}
+    keys: dict[PathKey, Position] = {}
+    get = loader.get_event
+    if not isinstance(get(), StreamStartEvent) or not isinstance(get(), DocumentStartEvent):
+        raise _NotPlain
+    # One frame per open collection: [is mapping, path, start mark, next index or pending key].
+    stack: list[list[Any]] = []
+    path: PathKey
+    while True:
+        event = get()
+        kind = type(event)
+        if stack:
+            frame = stack[-1]
+            if kind is MappingEndEvent or kind is SequenceEndEvent:
+                start, end = frame[2], event.end_mark
+                width = max(1, end.index - start.index) if start.line == end.line else 1
+                values[frame[1]] = Position(start.line + 1, start.column + 1, width)
+                stack.pop()
+                if not stack:
+                    break
+                continue
+            if frame[0]:
+                if frame[3] is None:  # a key
+                    if kind is not ScalarEvent or event.anchor is not None:
+                        raise _NotPlain
+                    start, end = event.start_mark, event.end_mark
+                    width = max(1, end.index - start.index) if start.line == end.line else 1
+                    key_path: PathKey = (*frame[1], str(event.value))
+                    keys[key_path] = Position(start.line + 1, start.column + 1, width)
+                    frame[3] = key_path
+                    continue
+                path, frame[3] = frame[3], None
+            else:
+                path = (*frame[1], frame[3])
+                frame[3] += 1
+        else:
+            path = ()
+        if kind is ScalarEvent:
+            start, end = event.start_mark, event.end_mark
+            width = max(1, end.index - start.index) if start.line == end.line else 1
+            values[path] = Position(start.line + 1, start.column + 1, width)
+            if not stack:
+                break
+        elif kind is MappingStartEvent:
+            stack.append([True, path, event.start_mark, None])
+        elif kind is SequenceStartEvent:
+            stack.append([False, path, event.start_mark, 0])
+        else:
+            raise _NotPlain
+    return values, keys
