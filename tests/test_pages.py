@@ -122,6 +122,37 @@ def test_large_division_board_edition_is_a_few_clean_pages(built: dict[str, list
     assert not problems, f"{len(problems)} page problem(s):\n" + "\n".join(problems)
 
 
+def test_large_board_counts_add_up(built: dict[str, list[Path]]) -> None:
+    """What the large board edition prints adds up: the 10 items it lists plus "And N more" are
+    the totals printed beside them, and the exceptions' colours sum to their total."""
+    import pypdfium2 as pdfium
+
+    (pdf,) = built["large/en"]
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        text = " ".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    finally:
+        document.close()
+    text = re.sub(r"\s+", " ", text)
+    found = re.search(
+        r"needing attention: (\d+) \(red: (\d+), amber: (\d+), status not reported: (\d+)\)", text
+    )
+    assert found, "exception counts not found"
+    total, red, amber, stale = map(int, found.groups())
+    assert red + amber + stale == total
+    more = {
+        m[1]: int(m[0])
+        for m in re.findall(r"And (\d+) more (decisions|live projects|projects needing)", text)
+    }
+    assert more["projects needing"] + 10 == total
+    by_class_total = re.search(r"Total (?:\d+ ){4}(\d+)", text)  # red, amber, green, grey, all
+    assert by_class_total, "counts by investment class not found"
+    live = int(by_class_total.group(1))
+    assert f"{live} projects" in text  # the status chart's total
+    assert more["live projects"] + 10 == live
+    assert more["decisions"] > 0
+
+
 def test_every_edition_is_checked(built: dict[str, list[Path]]) -> None:
     """The example's four editions, and at least one per fixture, reach the check in both languages."""
     for label, pdfs in built.items():

@@ -8,8 +8,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from pydantic import ValidationError
 
 from itreport.analyse import analyse
@@ -25,6 +27,7 @@ from itreport.analyse.ranking import (
     rank_decisions,
     rank_projects,
 )
+from itreport.cli import main
 from itreport.edition import bounded_people, build_view, complete_in
 from itreport.models.briefings import Audience, Edition
 from itreport.models.projects import InvestmentClass
@@ -258,7 +261,7 @@ def test_list_limit_defaults_by_audience(audience: str, limit: object, expected:
     assert _edition(audience=audience, limit=limit).list_limit == expected
 
 
-@pytest.mark.parametrize("bad", [0, -3, 1001, "most", True, 2.5, "10"])
+@pytest.mark.parametrize("bad", [0, -3, 1001, "1001", "most", True, 2.5, "2.5"])
 def test_limit_outside_its_bounds_is_one_clear_error(bad: object) -> None:
     with pytest.raises(ValidationError) as caught:
         _edition(limit=bad)
@@ -402,3 +405,26 @@ def test_summary_people_lists_the_longest_open_positions_and_merges_small_units(
     assert sum(c.count for c in shown.teams) == sum(c.count for c in people.teams) == 45
     unbounded = bounded_people(people, None)
     assert [p[4] for p in unbounded.open_positions] == [30, 10, 5] and unbounded.teams == people.teams
+
+
+def test_limit_is_read_from_briefings_yaml(content: Path) -> None:
+    """Through the loader (which hands numbers over as text), as a user writes it."""
+    (content / "briefings.yaml").write_text(
+        "editions:\n"
+        "  - {id: board, title: Board, audience: board, limit: 3}\n"
+        "  - {id: cio, title: CIO, audience: executive, limit: all}\n"
+        "  - {id: mgmt, title: Management, audience: management}\n",
+        encoding="utf-8",
+    )
+    v = validate_folder(content)
+    assert v.content is not None and not [p for p in v.problems if p.severity.value == "error"], v.problems
+    assert [e.list_limit for e in v.content.editions] == [3, None, None]
+    (content / "briefings.yaml").write_text(
+        "editions:\n  - {id: board, title: Board, audience: board, limit: 0}\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(main, ["validate", str(content)])
+    assert result.exit_code == 1
+    assert (
+        "briefings.yaml:2:55: error: limit: must be a whole number from 1 to 1000, or 'all' (got 0)"
+        in result.output
+    )

@@ -6,7 +6,7 @@ import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, PlainValidator, WithJsonSchema
+from pydantic import AfterValidator, Field, PlainValidator, TypeAdapter, ValidationError, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from itreport.models.base import Id, Label, Model, Tier
@@ -59,16 +59,23 @@ DEFAULT_LIMITS: dict[Audience, int] = {Audience.BOARD: 10}
 MAX_LIMIT = 1000
 
 
+_WHOLE: TypeAdapter[int] = TypeAdapter(Annotated[int, Field(ge=1, le=MAX_LIMIT)])
+
+
 def _limit(value: object) -> int | str:
-    """A whole number from 1 to MAX_LIMIT, or 'all': one clear error for anything else."""
+    """A whole number from 1 to MAX_LIMIT (read as other whole numbers are), or 'all': one clear
+    error for anything else, instead of one per member of the union."""
     if value == "all":
         return "all"
-    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_LIMIT:
-        return value
+    if not isinstance(value, bool):
+        try:
+            return _WHOLE.validate_python(value)
+        except ValidationError:
+            pass
     raise PydanticCustomError(
         "list_limit",
         "must be a whole number from 1 to {most}, or 'all' (got {value})",
-        {"most": MAX_LIMIT, "value": repr(value)},
+        {"most": MAX_LIMIT, "value": str(value)},
     )
 
 
