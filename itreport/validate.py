@@ -47,7 +47,9 @@ def validate(
             content = None
     hidden = {private.display(rel) for rel in private.files()} if private is not None else set()
     secrets = restricted_values([doc for name, doc in result.documents.items() if name in hidden])
-    problems = [redact(p, secrets, strict=p.file in hidden) for p in problems]
+    if secrets:  # compiled once: a large division can have thousands of problems and of values
+        patterns = _secret_patterns(secrets)
+        problems = [redact(p, patterns, strict=p.file in hidden) for p in problems]
     # The private folder's lines are never echoed: validation output may end up in a CI log.
     sources = {name: doc.text for name, doc in result.documents.items() if name not in hidden}
     return Validation(content, sort_problems(problems), sources)
@@ -92,12 +94,20 @@ def restricted_values(private_docs: list[Document]) -> set[str]:
     return found
 
 
-def redact(problem: Problem, secrets: set[str], strict: bool) -> Problem:
+def _secret_patterns(secrets: set[str]) -> list[tuple[str, re.Pattern[str]]]:
+    """Each restricted value with its pattern, longest first (a longer value is replaced whole)."""
+    return [
+        (value, re.compile(rf"(?<![\w]){re.escape(value)}(?![\w])"))
+        for value in sorted(secrets, key=lambda v: (-len(v), v))
+    ]
+
+
+def redact(problem: Problem, patterns: list[tuple[str, re.Pattern[str]]], strict: bool) -> Problem:
     """The problem with every restricted value replaced by '…' (short ones only in private files)."""
     message, hint = problem.message, problem.hint
-    for value in sorted(secrets, key=len, reverse=True):
+    for value, pattern in patterns:
         if len(value) < 3 and not strict:
             continue  # a rating of 4 is not recognisable in "at most 5 items"; in its own file it is
-        pattern = re.compile(rf"(?<![\w]){re.escape(value)}(?![\w])")
-        message, hint = pattern.sub("…", message), pattern.sub("…", hint)
+        if value in message or value in hint:
+            message, hint = pattern.sub("…", message), pattern.sub("…", hint)
     return replace(problem, message=message, hint=hint)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
@@ -96,31 +97,53 @@ def _fields(model: type[Model]) -> tuple[tuple[str, _Shape], ...]:
     return tuple((name, _shape(hints[name])) for name in model.model_fields if _can_hold(hints[name]))
 
 
-def leaves(entity: Model) -> Iterator[tuple[Model, Keys, bool, Any]]:
-    """(owning entity, keys below it, declared as money?, value) for every date or Decimal in it."""
+@dataclass(frozen=True)
+class _Limits:
+    earliest: date
+    latest: date
+    min_exponent: int
+    """-places: an amount written with more decimals has a smaller exponent."""
+
+
+def suspects(entity: Model, limits: _Limits) -> Iterator[tuple[Model, Keys, Any]]:
+    """(owning entity, keys below it, value) for every date or amount in an entity that breaks a bound.
+
+    The bounds are tested while walking, and keys are built only for a value that breaks one: a
+    large division has some 150,000 amounts, nearly all of them fine.
+    """
     for name, shape in _fields(type(entity)):
         value = getattr(entity, name)
         if value is not None:
-            yield from _below(entity, (name,), shape, value)
+            yield from _below(entity, (name,), shape, value, limits)
 
 
-def _below(owner: Model, keys: Keys, shape: _Shape, value: Any) -> Iterator[tuple[Model, Keys, bool, Any]]:
+def _below(
+    owner: Model, keys: Keys, shape: _Shape, value: Any, limits: _Limits
+) -> Iterator[tuple[Model, Keys, Any]]:
     if isinstance(value, Model):
-        yield from leaves(value)
+        yield from suspects(value, limits)
     elif isinstance(value, list | dict):
         item = shape.item(0 if isinstance(value, list) else 1)
+        money = item.money
         pairs = enumerate(value) if isinstance(value, list) else value.items()
         for key, element in pairs:
-            if isinstance(element, _LEAVES):
-                yield owner, (*keys, key), item.money, element
-            elif element is not None:
-                yield from _below(owner, (*keys, key), item, element)
-    elif isinstance(value, _LEAVES):
-        yield owner, keys, shape.money, value
-
-
-_LEAVES = (date, Decimal)
-"""The only leaf values the two rules look at (datetime is a date too)."""
+            if isinstance(element, Decimal):
+                if money:
+                    exponent = element.as_tuple().exponent
+                    if isinstance(exponent, int) and exponent < limits.min_exponent:
+                        yield owner, (*keys, key), element
+            elif isinstance(element, date):
+                if not limits.earliest <= element <= limits.latest:
+                    yield owner, (*keys, key), element
+            elif isinstance(element, Model | list | dict):
+                yield from _below(owner, (*keys, key), item, element, limits)
+    elif isinstance(value, Decimal):
+        if shape.money:
+            exponent = value.as_tuple().exponent
+            if isinstance(exponent, int) and exponent < limits.min_exponent:
+                yield owner, keys, value
+    elif isinstance(value, date) and not limits.earliest <= value <= limits.latest:
+        yield owner, keys, value
 
 
 def _item_hint(hint: Any, index: int) -> Any:
@@ -168,11 +191,14 @@ def check(ctx: Checker) -> None:
     earliest = add_months_to_date(div.as_of, -12 * DATE_WINDOW_YEARS)
     latest = add_months_to_date(div.as_of, 12 * DATE_WINDOW_YEARS)
     places = get_currency_precision(div.currency)
+    limits = _Limits(earliest, latest, -places)
     for entity in entities(ctx):
-        for owner, keys, money, value in leaves(entity):
+        for owner, keys, value in suspects(entity, limits):
             if _skip(owner, keys, ctx):
                 continue
-            if isinstance(value, date) and not earliest <= value <= latest:
+            if isinstance(value, Decimal):
+                _check_places(ctx, owner, keys, value, places, div.currency)
+            else:
                 ctx.error(
                     owner,
                     *keys,
@@ -181,8 +207,6 @@ def check(ctx: Checker) -> None:
                     hint=f"dates lie between {earliest} and {latest}; check the year",
                     rule="bounds.date-window",
                 )
-            elif money and isinstance(value, Decimal):
-                _check_places(ctx, owner, keys, value, places, div.currency)
 
 
 def _name(keys: Keys) -> str:
@@ -196,9 +220,6 @@ def decimals(value: Decimal) -> int:
 
 
 def _check_places(ctx: Checker, owner: Model, keys: Keys, value: Decimal, places: int, currency: str) -> None:
-    exponent = value.as_tuple().exponent
-    if not isinstance(exponent, int) or exponent >= -places:
-        return  # the common case, decided without `decimals` (a large division has 150,000 amounts)
     written = decimals(value)
     allowed = f"{places} decimals" if places != 1 else "1 decimal"
     if places == 0:

@@ -70,7 +70,7 @@ _INDICATOR = re.compile(r"[&*!@`%?~|>]")
 _REWRITTEN_NUMBER = re.compile(r"(?<![\w.])[-+]?\.[0-9]|[0-9]\.(?![0-9])")
 """Plain scalars such as .5 or 5. that rapidyaml's JSON writes as 0.5 and 5.0."""
 
-_YAML_ONLY_WORDS = ('"~"', '"Null"', '"NULL"', '"True"', '"TRUE"', '"False"', '"FALSE"')
+_YAML_ONLY_WORDS = re.compile(r'"(?:~|Null|NULL|True|TRUE|False|FALSE)"')
 """Null and booleans in YAML's spellings, strings in rapidyaml's JSON (quoted ones too: declined)."""
 
 
@@ -167,7 +167,7 @@ def _block_header(text: str, at: int) -> bool:
 
 def _json_doubtful(emitted: str) -> bool:
     """True when rapidyaml's JSON may not say what the reference would build."""
-    if any(word in emitted for word in _YAML_ONLY_WORDS) or '"":' in emitted:
+    if _YAML_ONLY_WORDS.search(emitted) or '"":' in emitted:
         return True  # YAML's null and booleans; an empty key (the reference refuses it)
     # A string that starts with a closing bracket ("a: ]"): libyaml refuses it. A quote that
     # closes a string before a bracket follows the string's text or its opening quote instead.
@@ -222,9 +222,10 @@ def _too_deep(data: Any) -> bool:
         if depth > compose.MAX_DEPTH:
             return True
         nxt: list[Any] = []
-        for node in level:
-            items = node.values() if isinstance(node, dict) else node
-            nxt.extend(item for item in items if isinstance(item, dict | list))
+        for node in level:  # the JSON decoder makes exactly dict and list
+            for item in node.values() if type(node) is dict else node:
+                if type(item) is dict or type(item) is list:
+                    nxt.append(item)
         level = nxt
     return False
 
