@@ -19,11 +19,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-import pypdfium2 as pdfium
-
+from tests.divisions import LOCALES, localised, page_count
 from tests.pagecheck import check_pdf, report
-
-LOCALES = ("en_GB", "sv_SE")
 
 
 def build(content: Path, out: Path, *extra: str) -> None:
@@ -32,26 +29,6 @@ def build(content: Path, out: Path, *extra: str) -> None:
     done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     if done.returncode != 0:
         raise SystemExit(f"{content}: build failed\n{done.stdout}\n{done.stderr}")
-
-
-def localised(source: Path, dest: Path, locale: str) -> Path:
-    """A copy of the division written in `locale`."""
-    shutil.rmtree(dest, ignore_errors=True)
-    shutil.copytree(source, dest)
-    division = dest / "division.yaml"
-    lines = [
-        line for line in division.read_text(encoding="utf-8").splitlines() if not line.startswith("locale:")
-    ]
-    division.write_text("\n".join([*lines, f"locale: {locale}"]) + "\n", encoding="utf-8")
-    return dest
-
-
-def pages(pdf: Path) -> int:
-    document = pdfium.PdfDocument(str(pdf))
-    try:
-        return len(document)
-    finally:
-        document.close()
 
 
 def main(argv: list[str]) -> int:
@@ -72,7 +49,7 @@ def main(argv: list[str]) -> int:
             for pdf in sorted(out.glob("*.pdf")):
                 lines = report(f"large/{locale[:2]}/{pdf.stem}", check_pdf(pdf))
                 problems += lines
-                print(f"large/{locale[:2]}/{pdf.stem}: {pages(pdf)} pages, {len(lines)} finding(s)")
+                print(f"large/{locale[:2]}/{pdf.stem}: {page_count(pdf)} pages, {len(lines)} finding(s)")
         print("\n".join(problems) if problems else "page check: no findings")
         return 1 if problems else 0
     finally:

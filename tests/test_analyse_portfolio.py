@@ -23,6 +23,9 @@ from itreport.content import Content, load_folder
 from itreport.models.division import Division, Threshold
 from itreport.models.people import Person
 from itreport.models.projects import Project
+from itreport.render.causes import cause_text
+from itreport.render.formatting import Formatter
+from itreport.render.i18n import Translator
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
 GREEN_DIMS = {
@@ -32,6 +35,12 @@ GREEN_DIMS = {
     "resources": Rag.GREEN,
     "risk": Rag.GREEN,
 }
+
+
+def said(h: Health) -> dict[str, str]:
+    """The reasons as an English edition prints them (the analysis keeps keys and values)."""
+    fmt, tr = Formatter("en_GB", "SEK"), Translator("en")
+    return {dim: cause_text(reason, fmt, tr) for dim, reason in h.reasons.items()}
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +152,7 @@ def test_minimal_alpha_health(minimal_health: dict[str, Health]) -> None:
         "resources": Rag.GREEN,  # bo.ek is on staff
         "risk": Rag.GREEN,  # r1 scores 4×4 = 16 but is mitigated; i1 is high, not critical
     }
-    assert h.reasons == {"schedule": "+31 days against baseline", "cost": "EAC +8.3% against budget"}
+    assert said(h) == {"schedule": "+31 days against baseline", "cost": "EAC +8.3% against budget"}
     assert h.computed is Rag.RED
     assert h.reported is Rag.AMBER
     assert h.flagged  # amber reported, red computed
@@ -243,7 +252,7 @@ def test_stale_report_with_red_dimension_is_grey_and_not_flagged() -> None:
     assert h.dimensions["schedule"] is Rag.RED  # 60 days late
     assert h.computed is Rag.GREY  # 91 days old
     assert h.assessed is Rag.RED  # what the facts say, kept for Exceptions and the portfolio status
-    assert h.reasons["schedule"] == "+60 days against baseline"  # 31 Dec → 1 Mar: 31 + 29... = 60
+    assert said(h)["schedule"] == "+60 days against baseline"  # 31 Dec → 1 Mar: 31 + 29... = 60
     assert not h.flagged  # grey never counts
 
 
@@ -292,7 +301,7 @@ def test_schedule_slip_day_thresholds() -> None:
     h = health(project(schedule=sched("2026-12-31", forecast={"end": "2027-01-10"})))
     assert (h.slip_days, h.slip_pct) == (10, D(1000) / D(364))  # 10 / 364 = 2.747…
     assert h.dimensions["schedule"] is Rag.AMBER  # 10 days = amber threshold
-    assert h.reasons["schedule"] == "+10 days against baseline"
+    assert said(h)["schedule"] == "+10 days against baseline"
 
 
 def test_schedule_slip_pct_threshold() -> None:
@@ -319,7 +328,7 @@ def test_key_milestone_overdue_makes_schedule_red() -> None:
     h = health(project(milestones=milestones))
     assert h.slip_days == 0
     assert h.dimensions["schedule"] is Rag.RED
-    assert h.reasons["schedule"] == "key milestone overdue: Cut-over"
+    assert said(h)["schedule"] == "key milestone overdue: Cut-over"
     assert h.computed is Rag.RED
 
 
@@ -365,7 +374,7 @@ def test_cost_overrun(eac: str, overrun: str, rag: Rag) -> None:
 def test_total_budget_is_used_when_given() -> None:
     h = health(project(budget={"capex": 600, "opex": 400, "total": 1000, "estimate_at_completion": 1080}))
     assert (h.budget, h.overrun_pct) == (D("1000"), D("8.0"))  # 80 / 1000
-    assert h.reasons["cost"] == "EAC +8.0% against budget"
+    assert said(h)["cost"] == "EAC +8.0% against budget"
 
 
 def test_cancelled_project_eac_is_actual_cost() -> None:
@@ -404,7 +413,7 @@ def decision(id: str, needed_by: str, state: str = "pending") -> dict[str, Any]:
 def test_late_pending_decision_makes_scope_amber() -> None:
     h = health(project(decisions=[decision("d0", "2026-11-15"), decision("d1", "2026-10-30")]))
     assert h.dimensions["scope"] is Rag.AMBER
-    assert h.reasons["scope"] == "decision overdue: Decide d1"
+    assert said(h)["scope"] == "decision overdue: Decide d1"
 
 
 def test_decisions_that_do_not_affect_scope() -> None:
@@ -421,11 +430,11 @@ def test_reported_comment_explains_a_colour_not_computed() -> None:
     }
     h = health(project(status=[report]))
     assert h.dimensions["scope"] is Rag.AMBER
-    assert h.reasons == {"scope": "Scope creep"}  # green resources: its comment is not a reason
+    assert said(h) == {"scope": "Scope creep"}  # green resources: its comment is not a reason
 
     report["resources"] = {"rag": "amber", "comment": "Hiring"}
     h = health(project(manager=None, status=[report]))
-    assert h.reasons["resources"] == "no project manager"  # a computed reason wins over the comment
+    assert said(h)["resources"] == "no project manager"  # a computed reason wins over the comment
 
 
 def test_reported_scope_red_stays_red_with_late_decision() -> None:
@@ -440,14 +449,14 @@ def test_reported_scope_red_stays_red_with_late_decision() -> None:
 def test_no_project_manager_is_amber() -> None:
     h = health(project(manager=None))
     assert h.dimensions["resources"] is Rag.AMBER
-    assert h.reasons["resources"] == "no project manager"
+    assert said(h)["resources"] == "no project manager"
     assert h.computed is Rag.AMBER
 
 
 def test_project_manager_who_has_left_is_red() -> None:
     h = health(project(), people=[person("pm", "Pat Lee", end="2026-10-30")])
     assert h.dimensions["resources"] is Rag.RED
-    assert h.reasons["resources"] == "project manager Pat Lee has left"
+    assert said(h)["resources"] == "project manager Pat Lee has left"
 
 
 def test_project_manager_leaving_today_has_not_left() -> None:
@@ -490,7 +499,7 @@ def test_risk_dimension_from_risks(risks: list[dict[str, Any]], rag: Rag) -> Non
 def test_risk_reason_names_the_worst_unmitigated_risk() -> None:
     h = health(project(risks=[risk("a", 3, 4), risk("b", 4, 4)]))
     assert h.dimensions["risk"] is Rag.RED
-    assert h.reasons["risk"] == "unmitigated risk: Risk b (score 16)"  # 4 × 4
+    assert said(h)["risk"] == "unmitigated risk: Risk b (score 16)"  # 4 × 4
 
 
 @pytest.mark.parametrize(
@@ -509,7 +518,7 @@ def test_risk_dimension_from_critical_issues(issues: list[dict[str, Any]], rag: 
 
 def test_critical_issue_reason() -> None:
     h = health(project(issues=[issue("i9", "critical", due="2026-10-30")]))
-    assert h.reasons["risk"] == "critical issue: Issue i9"
+    assert said(h)["risk"] == "critical issue: Issue i9"
 
 
 # --- live states ----------------------------------------------------------------------------
@@ -690,7 +699,7 @@ def test_cost_threshold_compares_the_exact_overrun(eac: str, overrun: str, rag: 
 def test_cost_reason_is_cut_toward_zero_so_it_agrees_with_the_colour() -> None:
     h = health(project(budget={"capex": 1_000_000, "opex": 0, "estimate_at_completion": "1099999"}))
     assert h.dimensions["cost"] is Rag.AMBER
-    assert h.reasons["cost"] == "EAC +9.9% against budget"  # 9.9999 % cut, not rounded to 10.0 %
+    assert said(h)["cost"] == "EAC +9.9% against budget"  # 9.9999 % cut, not rounded to 10.0 %
 
 
 def test_achieved_this_period_is_the_reporting_period_not_up_to_as_of() -> None:

@@ -109,3 +109,32 @@ def test_every_enum_label_exists() -> None:
     assert used <= set(values), sorted(used - set(values))
     missing = [prefix + v for prefix in used for v in values[prefix] if prefix + v not in english]
     assert missing == []
+
+
+def test_every_reason_the_analysis_gives_has_words_in_every_language() -> None:
+    keys = set()
+    for path in (REPO / "itreport").rglob("*.py"):
+        keys |= set(re.findall(r'Reason\(\s*"(\w+)"', path.read_text(encoding="utf-8")))
+    assert {"slip", "overrun", "no_manager", "comment"} <= keys
+    for lang in languages():
+        labels = _read(lang)
+        missing = {
+            k for k in keys - {"comment"} if f"reason.{k}" not in labels and f"reason.{k}.other" not in labels
+        }
+        assert not missing, (lang, missing)
+
+
+def test_exception_causes_are_in_the_editions_language() -> None:
+    from itreport.analyse.portfolio import Reason
+    from itreport.render.causes import cause_text
+    from itreport.render.formatting import Formatter
+
+    sv = Formatter("sv_SE", "SEK"), Translator("sv_SE")
+    assert cause_text(Reason("slip", (("days", 1),)), *sv) == "+1 dag mot baslinjen"
+    assert cause_text(Reason("slip", (("days", -12),)), *sv) == "−12 dagar mot baslinjen"
+    # 8.333 % is cut toward zero, as the colour's threshold compares it; Swedish decimal comma.
+    assert cause_text(Reason("overrun", (("pct", D("8.333")),)), *sv) == "EAC +8,3\u00a0% mot budget"
+    assert cause_text(Reason("risk", (("title", "Leverantör"), ("score", 16))), *sv) == (
+        "oåtgärdad risk: Leverantör (poäng 16)"
+    )
+    assert cause_text(Reason("comment", (("text", "Scope creep"),)), *sv) == "Scope creep"  # as written

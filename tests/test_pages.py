@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -21,12 +20,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.divisions import LOCALES, localised, page_count
 from tests.pagecheck import Finding, Limits, check_pdf, report
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
-LOCALES = ("en_GB", "sv_SE")
-LOCALE_LINE = re.compile(r"^locale:.*$", re.MULTILINE)
 
 
 def _sources() -> dict[str, Path]:
@@ -34,20 +32,6 @@ def _sources() -> dict[str, Path]:
     for fixture in sorted(p for p in FIXTURES.iterdir() if (p / "division.yaml").is_file()):
         sources[fixture.name] = fixture
     return sources
-
-
-def _with_locale(source: Path, dest: Path, locale: str) -> Path:
-    """A copy of a division whose briefings are written in `locale`."""
-    shutil.copytree(source, dest)
-    division = dest / "division.yaml"
-    text = division.read_text(encoding="utf-8")
-    text = (
-        LOCALE_LINE.sub(f"locale: {locale}", text)
-        if LOCALE_LINE.search(text)
-        else text + f"\nlocale: {locale}\n"
-    )
-    division.write_text(text, encoding="utf-8")
-    return dest
 
 
 def _build(content: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -63,12 +47,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]:
     jobs: dict[str, Path] = {}
     for name, source in _sources().items():
         for locale in LOCALES:
-            jobs[f"{name}/{locale[:2]}"] = _with_locale(source, root / f"{name}-{locale}" / "content", locale)
+            jobs[f"{name}/{locale[:2]}"] = localised(source, root / f"{name}-{locale}" / "content", locale)
     medium = root / "medium-source"
     demo = [sys.executable, "-m", "itreport", "demo", str(medium), "--scale", "medium"]
     subprocess.run(demo, check=True, capture_output=True, timeout=300)
     for locale in LOCALES:
-        jobs[f"medium/{locale[:2]}"] = _with_locale(medium, root / f"medium-{locale}" / "content", locale)
+        jobs[f"medium/{locale[:2]}"] = localised(medium, root / f"medium-{locale}" / "content", locale)
     # The large division (400 projects): its board edition only here; every edition in both
     # languages is `make pages-large` (minutes).
     large = root / "large-en" / "content"
@@ -103,21 +87,11 @@ def test_every_page_passes_the_page_check(built: dict[str, list[Path]], division
     assert not problems, f"{len(problems)} page problem(s):\n" + "\n".join(problems)
 
 
-def _pages(pdf: Path) -> int:
-    import pypdfium2 as pdfium
-
-    document = pdfium.PdfDocument(str(pdf))
-    try:
-        return len(document)
-    finally:
-        document.close()
-
-
 def test_large_division_board_edition_is_a_few_clean_pages(built: dict[str, list[Path]]) -> None:
     """At 400 projects the board edition stays a board pack: worst items first, the rest counted
     (the edition's limit), in about as many pages as the example's board edition (13)."""
     (pdf,) = built["large/en"]
-    assert _pages(pdf) <= 14, f"{pdf.name}: {_pages(pdf)} pages"
+    assert page_count(pdf) <= 14, f"{pdf.name}: {page_count(pdf)} pages"
     problems = list(_findings([pdf], "large/en"))
     assert not problems, f"{len(problems)} page problem(s):\n" + "\n".join(problems)
 

@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from itreport.analyse.finance import approved_budget, estimate_at_completion
-from itreport.analyse.money import pct, toward_zero
+from itreport.analyse.money import pct
 from itreport.analyse.rag import Rag, better_than, by_threshold, worst
 from itreport.content import Content
 from itreport.models.division import Thresholds
@@ -56,6 +56,18 @@ class EarnedValue:
 
 
 @dataclass(frozen=True)
+class Reason:
+    """Why a dimension is not green, as a message and its values, so each edition says it in its
+    own language (`reason.<key>` in the catalogues). `comment` is the manager's own words."""
+
+    key: str
+    values: tuple[tuple[str, str | int | Decimal], ...] = ()
+
+    def get(self, name: str) -> str | int | Decimal | None:
+        return next((v for k, v in self.values if k == name), None)
+
+
+@dataclass(frozen=True)
 class Health:
     project: Project
     live: bool
@@ -63,7 +75,7 @@ class Health:
     report_age_days: int | None
     stale: bool
     dimensions: dict[str, Rag]
-    reasons: dict[str, str]
+    reasons: dict[str, Reason]
     computed: Rag
     """The overall colour shown: the worst dimension, grey when stale or not live."""
     assessed: Rag
@@ -155,7 +167,7 @@ def assess(project: Project, people: dict[str, Person], t: Thresholds, as_of: da
     overrun = pct(eac - budget, budget)
 
     dims: dict[str, Rag] = {}
-    why: dict[str, str] = {}
+    why: dict[str, Reason] = {}
     # schedule
     overdue_key = [m for m in project.milestones if m.key and m.actual is None and milestone_due(m) < as_of]
     sched = worst(
@@ -163,14 +175,14 @@ def assess(project: Project, people: dict[str, Person], t: Thresholds, as_of: da
     )
     if overdue_key:
         sched = Rag.RED
-        why["schedule"] = f"key milestone overdue: {overdue_key[0].name}"
+        why["schedule"] = Reason("milestone_overdue", (("name", overdue_key[0].name),))
     elif slip_days:
-        why["schedule"] = f"{slip_days:+d} days against baseline"
+        why["schedule"] = Reason("slip", (("days", slip_days),))
     dims["schedule"] = sched
     # cost
     dims["cost"] = by_threshold(overrun, t.cost_overrun_pct) if overrun is not None else Rag.GREEN
     if overrun:
-        why["cost"] = f"EAC {toward_zero(overrun):+}% against budget"
+        why["cost"] = Reason("overrun", (("pct", overrun),))
     # scope
     scope = _reported(latest.scope if latest else None)
     late_decisions = [
@@ -180,17 +192,17 @@ def assess(project: Project, people: dict[str, Person], t: Thresholds, as_of: da
     ]
     if late_decisions:
         scope = worst([scope, Rag.AMBER])
-        why["scope"] = f"decision overdue: {late_decisions[0].title}"
+        why["scope"] = Reason("decision_overdue", (("title", late_decisions[0].title),))
     dims["scope"] = scope
     # resources
     res = _reported(latest.resources if latest else None)
     pm = people.get(project.manager) if project.manager else None
     if project.manager is None:
         res = worst([res, Rag.AMBER])
-        why["resources"] = "no project manager"
+        why["resources"] = Reason("no_manager")
     elif pm is not None and pm.end is not None and pm.end < as_of:
         res = Rag.RED
-        why["resources"] = f"project manager {pm.name} has left"
+        why["resources"] = Reason("manager_left", (("name", pm.name),))
     dims["resources"] = res
     # risk
     open_risks = [r for r in project.risks if r.state is ItemState.OPEN]
@@ -211,9 +223,9 @@ def assess(project: Project, people: dict[str, Person], t: Thresholds, as_of: da
         dims["risk"] = Rag.GREEN
     if red_risk or amber_risk:
         r = (red_risk or amber_risk)[0]
-        why["risk"] = f"unmitigated risk: {r.title} (score {r.probability * r.impact})"
+        why["risk"] = Reason("risk", (("title", r.title), ("score", r.probability * r.impact)))
     elif critical:
-        why["risk"] = f"critical issue: {critical[0].title}"
+        why["risk"] = Reason("critical_issue", (("title", critical[0].title),))
 
     for dim in ("schedule", "cost", "scope", "resources"):
         reported_dim: Assessment | None = getattr(latest, dim) if latest else None
@@ -223,7 +235,8 @@ def assess(project: Project, people: dict[str, Person], t: Thresholds, as_of: da
             and reported_dim is not None
             and reported_dim.comment
         ):
-            why[dim] = reported_dim.comment  # the manager's own explanation of a colour we did not compute
+            # The manager's own explanation of a colour we did not compute.
+            why[dim] = Reason("comment", (("text", reported_dim.comment),))
     computed = Rag.GREY if stale else worst(dims.values())
     reported = Rag(latest.overall.rag.value) if latest else None
     flagged = live and reported is not None and better_than(reported, computed)

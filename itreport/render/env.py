@@ -22,6 +22,7 @@ from jinja2.utils import pass_eval_context
 from markupsafe import Markup
 
 from itreport.controls import css_string_body
+from itreport.render.causes import cause_text
 from itreport.render.cited import resolve
 from itreport.render.formatting import Formatter
 from itreport.render.i18n import Translator
@@ -161,6 +162,7 @@ def make_env(
     )
     env.filters["plain"] = lambda text: resolve(text, formatter, translator, markdown=False)
     env.filters["css_string"] = css_string
+    env.filters["cause"] = lambda reason: cause_text(reason, formatter, translator)
     env.filters["itreport_guard"] = guard
     env.register("_", translator_function(translator))
     env.register("asset", asset_reader(dirs))

@@ -192,6 +192,8 @@ OUR_FILTERS: dict[str, str] = {
     "inline_markdown": "The same for one line (no paragraph).",
     "plain": "Narrative text with cited figures filled in, without Markdown.",
     "css_string": "A value as a quoted CSS string, control characters removed (running headers).",
+    "cause": "Why a project's dimension is not green (`h.reasons[d]`), in the edition's language: "
+    "`+31 days against baseline`, or the manager's own comment as written.",
 }
 
 

@@ -1,0 +1,29 @@
+"""Why a project is not green, in the edition's language (`reason.<key>` in the catalogues).
+
+The analysis says why as a message key and values (`analyse.portfolio.Reason`); only here are
+they turned into words, so a Swedish edition does not print "days against baseline".
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from itreport.render.formatting import Formatter
+from itreport.render.i18n import Translator
+
+
+def cause_text(reason: Any, fmt: Formatter, tr: Translator) -> str:
+    """The reason as a phrase; the manager's own comment is shown as written."""
+    key = str(getattr(reason, "key", ""))
+    values = dict(getattr(reason, "values", ()))
+    if key == "comment":
+        return str(values.get("text", ""))
+    if key == "slip":
+        days = int(values["days"])
+        return tr("reason.slip", days=fmt.signed(days), plural=days)
+    if key == "overrun":
+        return tr("reason.overrun", pct=fmt.percent(Decimal(values["pct"]), 1, signed=True))
+    if key == "risk":
+        return tr("reason.risk", title=str(values["title"]), score=fmt.number(values["score"]))
+    return tr(f"reason.{key}", **{name: str(value) for name, value in values.items()})
