@@ -12,6 +12,8 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
+from concurrent.futures import Executor, Future
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -25,7 +27,7 @@ from itreport.buildcache import BUILD_RECORD, EDITIONS_RECORD, EditionRecords, c
 from itreport.cli import main
 from itreport.render import jobs as render_jobs
 from itreport.render import pdf as render_pdf
-from itreport.render.jobs import Job, layout_cost
+from itreport.render.jobs import Job, Rendered, layout_cost, render_all
 from tests.conftest import replace_in
 
 EDITIONS = (
@@ -227,3 +229,37 @@ def test_a_pipe_in_the_content_folder_does_not_hang_the_build(two_editions: Path
     )
     assert proc.returncode == 1
     assert "waiting.yaml" in proc.stdout + proc.stderr
+
+
+class InOrder(Executor):
+    """A pool that runs each task when it is submitted: the order of submission is observable."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        future.set_result(fn(*args, **kwargs))
+        return future
+
+
+def test_the_longest_layout_starts_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    sizes = {"board": 10, "executive": 300, "finance": 40, "management": 200}
+    laid_out: list[str] = []
+
+    def page(job: Job) -> Rendered:
+        return Rendered(job.edition, b"<p>x</p>" * sizes[job.edition], None)
+
+    def layout(job: Job, html: bytes) -> Rendered:
+        laid_out.append(job.edition)
+        return Rendered(job.edition, html, b"%PDF", pdf_source="key", pdf_seconds=1.0)
+
+    monkeypatch.setattr(render_jobs, "render_page", page)
+    monkeypatch.setattr(render_jobs, "render_pdf", layout)
+    jobs = [Job(e, None, None, ("html", "pdf"), (), date(2026, 10, 31), None) for e in sizes]
+    results = render_all(jobs, 2, pool_for=lambda _count: InOrder())
+    assert laid_out == ["executive", "management", "finance", "board"]  # by the size of the HTML
+    assert [r.edition for r in results] == list(sizes)  # returned in edition order
+
+    # Seconds recorded by the last build come before the size of the HTML.
+    laid_out.clear()
+    timed = [replace(j, earlier_seconds={"board": 9.0}.get(j.edition, 1.0)) for j in jobs]
+    render_all(timed, 2, pool_for=lambda _count: InOrder())
+    assert laid_out[0] == "board"

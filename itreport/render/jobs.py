@@ -21,7 +21,7 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -173,12 +173,20 @@ def _context() -> Any:
     return ctx
 
 
+def worker_pool(count: int) -> Executor:
+    return ProcessPoolExecutor(max_workers=count, mp_context=_context())
+
+
 def render_all(
-    jobs: Sequence[Job], workers: int = 0, done: Callable[[Rendered], None] = lambda _r: None
+    jobs: Sequence[Job],
+    workers: int = 0,
+    done: Callable[[Rendered], None] = lambda _r: None,
+    pool_for: Callable[[int], Executor] = worker_pool,
 ) -> list[Rendered]:
     """Render every job; in worker processes when there is more than one job and core.
 
     `done` is called as each edition is finished; the list returned is in the order of `jobs`.
+    `pool_for(count)` makes the pool (tests pass one that runs each task at once, in order).
     """
     count = worker_count(len(jobs), workers)
     if count <= 1:
@@ -196,7 +204,7 @@ def render_all(
         results[index] = result
         done(result)
 
-    with ProcessPoolExecutor(max_workers=count, mp_context=_context()) as pool:
+    with pool_for(count) as pool:
         order = sorted(range(len(jobs)), key=lambda i: -(jobs[i].earlier_seconds or 0.0))
         for index in order:
             running[pool.submit(render_page, jobs[index])] = index
