@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
@@ -173,8 +174,35 @@ def _context() -> Any:
     return ctx
 
 
+WATCH_SECONDS = 0.5
+"""How often a worker checks that the build that started it is still running."""
+
+
+def _watch_build(build_pid: int) -> None:
+    """Worker initializer: end this worker when the build process is gone.
+
+    A build killed by a signal runs no clean-up, and its workers do not notice: each holds its
+    own end of the task queue, so no end-of-file ever reaches it, and the fork server waits for
+    them. Left alone they would go on laying out PDFs nobody will write, then idle for ever.
+    """
+
+    def watch() -> None:
+        while True:
+            time.sleep(WATCH_SECONDS)
+            try:
+                os.kill(build_pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:  # the pid was reused by another user's process: ours is gone
+                os._exit(1)
+
+    threading.Thread(target=watch, name="itreport-watch-build", daemon=True).start()
+
+
 def worker_pool(count: int) -> Executor:
-    return ProcessPoolExecutor(max_workers=count, mp_context=_context())
+    return ProcessPoolExecutor(
+        max_workers=count, mp_context=_context(), initializer=_watch_build, initargs=(os.getpid(),)
+    )
 
 
 def render_all(
