@@ -49,7 +49,6 @@ _NOT_PRINTABLE = re.compile(
 )
 """Tabs, CR, NEL, LS, PS, BOM, control characters: libyaml's rules for these differ or are errors."""
 
-_DOCUMENT_MARKER = re.compile(r"(?:---|\.\.\.)(?=\s|$)")
 _LINE_START_COLON = re.compile(r"\n *:")
 """A line that starts with ':' (an empty or a continued key): libyaml and rapidyaml differ."""
 
@@ -57,9 +56,6 @@ _FLOW_COLON = re.compile(r"[\[{,] *:")
 """A colon where a flow entry starts."""
 
 _DOCUMENT_MARKER = re.compile(r"(?:---|\.\.\.)(?=\s|$)")
-_FLOW_ODDITY = re.compile(r"[\[{][^\n]*?\s#|:[\],}]|[\[{,] *:|\n *:")
-"""A comment after a bracket on its line, a colon before a flow indicator: inside a flow
-collection libyaml and rapidyaml differ on these."""
 
 _QUOTE = re.compile("['\"]")
 _OPENING = re.compile(r"[\[{]")
