@@ -203,3 +203,22 @@ def test_default_theme_still_uses_loops_macros_and_imports(content: Path) -> Non
     assert result.exit_code == 0, result.output
     html = Path("output/briefing-2026-10.html").read_text()
     assert "TEST IT" in html and "1-2" in html
+
+
+@pytest.mark.parametrize("template", ["{{ 'x'|cause }}", "{{ {'key': 'slip'}|cause }}", "{{ none|cause }}"])
+def test_cause_filter_on_anything_but_a_reason_is_a_located_error(content: Path, template: str) -> None:
+    _override(content, template)
+    assert "the cause filter takes a project's reason" in _refused(content)
+
+
+def test_plural_takes_any_value_a_template_can_make(content: Path) -> None:
+    _override(
+        content,
+        "{{ _('days', n='a', plural=10**300) }}|{{ _('days', n='b', plural='1') }}|"
+        "{{ _('days', n='c', plural=none) }}|{{ _('days', n='d', plural=-1) }}|{{ _('reason.slip', plural=1) }}",
+    )
+    result = CliRunner().invoke(main, ["build", "content", "--format", "html"])
+    assert result.exit_code == 0, result.output
+    html = next(Path("output").glob("*.html")).read_text(encoding="utf-8")
+    # Only a whole number chooses a form; a text, none or no values at all fall back safely.
+    assert "a days|b days|c days|d day|{days} day against baseline" in html

@@ -15,8 +15,10 @@ from itreport.render.i18n import Translator
 
 def cause_text(reason: Any, fmt: Formatter, tr: Translator) -> str:
     """The reason as a phrase; the manager's own comment is shown as written."""
-    key = str(getattr(reason, "key", ""))
-    values = dict(getattr(reason, "values", ()))
+    key, pairs = getattr(reason, "key", None), getattr(reason, "values", None)
+    if not isinstance(key, str) or not isinstance(pairs, tuple):
+        raise TypeError("the cause filter takes a project's reason, such as h.reasons['schedule']")
+    values = dict(pairs)
     if key == "comment":
         return str(values.get("text", ""))
     if key == "slip":
