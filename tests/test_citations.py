@@ -247,3 +247,14 @@ def test_docs_list_every_citable_figure() -> None:
     rows = re.findall(r"^\| `\{([a-z0-9_]+)(?::[^}]*)?\}` \| (.*?) \|$", part, re.M)
     assert [(name, meaning) for name, meaning in rows] == [(s.name, s.meaning) for s in SPECS]
     assert len(BY_NAME) == len(SPECS)
+
+
+def test_citation_after_a_yaml_line_separator_is_located_on_its_yaml_line(content: Path) -> None:
+    # U+2028 breaks a line for YAML (and for every position `validate` gives); a form feed would
+    # not, but Python's splitlines() breaks at both.
+    narrative = content / "narrative.yaml"
+    narrative.write_text("#\u2028# note\n" + narrative.read_text(encoding="utf-8"), encoding="utf-8")
+    replace_in(content, "narrative.yaml", "Alpha slips one month.", "Alpha slips; {live_project} live.")
+    code, lines = _validate(content)
+    assert code == 1
+    assert lines[0].startswith("content/narrative.yaml:4:54: error: unknown figure 'live_project'")

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from itreport.cli import main
-from itreport.source.lines import char_index, locate, split_lines
+from itreport.source.lines import char_index, locate, offset, split_lines
 
 
 @pytest.mark.parametrize(
@@ -60,3 +60,9 @@ def test_line_separator_starts_a_line_in_the_report(content: Path) -> None:
         "content/strategy.yaml:2:3: error: YAML does not allow the control character U+001C" in result.output
     )
     assert " 2 | # \\x1c\n   |   ^~~~\n" in result.output
+
+
+@pytest.mark.parametrize("text", ["ab\r\ncd\x0ce\u2028f\n", "x", "", "a\n\nb", "é\x85ü\rz"])
+def test_offset_is_the_inverse_of_locate(text: str) -> None:
+    for index in range(len(text)):
+        assert offset(text, *locate(text, index)) == index or text[index - 1 : index + 1] == "\r\n"

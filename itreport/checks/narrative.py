@@ -11,6 +11,7 @@ from itreport.models.base import Model
 from itreport.models.projects import DecisionState, Project
 from itreport.models.strategy import NarrativeFile, split_ref
 from itreport.problems import Note, Problem, Severity, did_you_mean
+from itreport.source.lines import locate, offset
 
 
 def check(ctx: Checker) -> None:
@@ -102,11 +103,6 @@ def cited_texts(narrative: NarrativeFile) -> Iterator[tuple[Model, str | int, tu
             yield ask, "detail", (), ask.detail
 
 
-def _offset(text: str, line: int, col: int) -> int:
-    lines = text.splitlines(keepends=True)
-    return sum(len(x) for x in lines[: max(line - 1, 0)]) + max(col - 1, 0)
-
-
 def _locate(text: str, start: int, raw: str, nth: int) -> tuple[int, int] | None:
     """Line and column of the nth occurrence of `raw` at or after `start` in the file's text.
 
@@ -119,8 +115,7 @@ def _locate(text: str, start: int, raw: str, nth: int) -> tuple[int, int] | None
         if found < 0:
             return None
         at = found
-    line = text.count("\n", 0, at) + 1
-    return line, at - (text.rfind("\n", 0, at) + 1) + 1
+    return locate(text, at)
 
 
 def _arg_problem(ctx: Checker, cite: Citation) -> tuple[str, str]:
@@ -169,7 +164,7 @@ def _citations(ctx: Checker, narrative: NarrativeFile) -> None:
             message, hint = (cite.error, cite.hint) if cite.error else _arg_problem(ctx, cite)
             if not message:
                 continue
-            where = _locate(doc.text, _offset(doc.text, pos.line, pos.col), cite.raw, nth) if doc else None
+            where = _locate(doc.text, offset(doc.text, pos.line, pos.col), cite.raw, nth) if doc else None
             line, col = where or (pos.line, pos.col)
             ctx.problems.append(
                 Problem(file, line, col, Severity.ERROR, message, hint, len(cite.raw), "narrative.citation")

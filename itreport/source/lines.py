@@ -34,3 +34,14 @@ def locate(text: str, index: int) -> tuple[int, int]:
 def char_index(text: str, utf8_offset: int) -> int:
     """The character index of a byte offset into the text's UTF-8 encoding (libyaml counts bytes)."""
     return len(text.encode("utf-8")[:utf8_offset].decode("utf-8", errors="ignore"))
+
+
+def offset(text: str, line: int, col: int) -> int:
+    """The index of the character at (line, column), both from 1: the inverse of `locate`."""
+    start = 0
+    if line > 1:
+        for number, brk in enumerate(_BREAK.finditer(text), start=2):
+            start = brk.end()
+            if number == line:
+                break
+    return start + max(col - 1, 0)
