@@ -70,14 +70,6 @@ class BuildOptions:
     """Called once when another build holds the output folder's lock (this one then waits)."""
 
 
-def output_name(edition: Edition, period_month: str, as_of: str) -> str:
-    return (
-        edition.filename.replace("{id}", edition.id)
-        .replace("{period}", period_month)
-        .replace("{as_of}", as_of)
-    )
-
-
 def default_templates(content: Path) -> Path | None:
     """A project's own templates/ beside its content folder (unless it is the default theme)."""
     candidate = content.resolve().parent / "templates"
@@ -143,7 +135,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
             versioned=prov.versioned,
             changes=changes,
         )
-        base = output_name(edition, month_of(div.period.end), div.as_of.isoformat())
+        base = edition.output_name(month_of(div.period.end), div.as_of.isoformat())
         names = {kind: f"{base}.{kind}" for kind in formats}
         key = edition_key(view, templates, formats)
         kept = records.unchanged(edition.id, key)

@@ -109,10 +109,6 @@ class Document:
             probe = probe[:-1]
         return values.get((), Position(1, 1))
 
-    def line_text(self, line: int) -> str:
-        lines = split_lines(self.text)
-        return lines[line - 1] if 0 < line <= len(lines) else ""
-
 
 class ContentSource(Protocol):
     """Where content files come from: the working tree or a git revision."""

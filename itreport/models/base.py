@@ -7,6 +7,7 @@ import typing
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from functools import cache
 from typing import Annotated, Any, get_args
 
 from babel import Locale, UnknownLocaleError
@@ -199,16 +200,10 @@ def _may_hold_model(annotation: Any) -> bool:
     return any(_may_hold_model(arg) for arg in get_args(annotation))
 
 
-_MODEL_FIELDS: dict[type[Model], tuple[str, ...]] = {}
-
-
+@cache
 def _model_fields(cls: type[Model]) -> tuple[str, ...]:
     """The fields of a model that can hold other models (the only ones worth walking into)."""
-    names = _MODEL_FIELDS.get(cls)
-    if names is None:
-        names = tuple(n for n, info in cls.model_fields.items() if _may_hold_model(info.annotation))
-        _MODEL_FIELDS[cls] = names
-    return names
+    return tuple(n for n, info in cls.model_fields.items() if _may_hold_model(info.annotation))
 
 
 def attach_sources(obj: Any, file: str, path: tuple[str | int, ...] = ()) -> None:

@@ -95,9 +95,13 @@ FILE_NAME = r"^[A-Za-z0-9._-]*(\{(id|period|as_of)\}[A-Za-z0-9._-]*)*$"
 """What editors are told a file name may be: letters, digits, '.', '-', '_' and the placeholders."""
 
 
+PLACEHOLDER = re.compile(r"\{(id|period|as_of)\}")
+"""A placeholder of a file name; `Edition.output_name` fills it in."""
+
+
 def _file_name(value: str) -> str:
     """Only the known placeholders, and no name that is hidden or climbs out of the folder."""
-    rest = re.sub(r"\{(?:id|period|as_of)\}", "", value)
+    rest = PLACEHOLDER.sub("", value)
     reason = ""
     if "/" in value or "\\" in value:
         reason = "contains a path separator"
@@ -153,7 +157,7 @@ class Edition(Model):
     def output_name(self, period_month: str, as_of: str) -> str:
         """The file name without extension: the pattern with its placeholders filled in."""
         values = {"id": self.id, "period": period_month, "as_of": as_of}
-        return re.sub(r"\{(id|period|as_of)\}", lambda m: values[m.group(1)], self.filename)
+        return PLACEHOLDER.sub(lambda m: values[m.group(1)], self.filename)
 
 
 class BriefingsFile(Model):
