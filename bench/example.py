@@ -83,9 +83,8 @@ def _stamp_seconds(built: Path) -> float:
 
     pdf = (built / "board-2026-10.pdf").read_bytes()
     layout(pdf)
-    stamp = stamp_pdf.__wrapped__
     return median_seconds(
-        lambda: stamp(
+        lambda: stamp_pdf(
             pdf,
             "Personal copy for Eva Lindqvist · copy ABCD-EFGH",
             "ABCD-EFGH",

@@ -207,11 +207,12 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
         "draft": result.draft,
         "baseline": result.baseline,
     }
+    new_names = {f.name for f in files}
     changed = publish(
         options.out,
         files,
         head,
-        rebuilt={(w.edition.id, w.kind) for w in result.written if w.path.name in {f.name for f in files}},
+        rebuilt={(w.edition.id, w.kind) for w in result.written if w.path.name in new_names},
         declared={e.id for e in content.editions or [DEFAULT_EDITION]},
         on_wait=options.on_wait or (lambda: None),
     )

@@ -7,10 +7,10 @@ from decimal import Decimal as D
 import pytest
 
 from itreport.models.budget import Saving
-from itreport.render.formatting import Formatter
+from itreport.render.formatting import MILLION, THOUSAND, Formatter
 from itreport.render.html import _kilo_delta, fiscal_year_label, saving_rows
 from itreport.render.i18n import Translator
-from itreport.render.units import MILLION, ONE, TABLE, THOUSAND, TILES, Scale, choose
+from itreport.render.units import ONE, TABLE, TILES, Scale, choose
 
 
 @pytest.mark.parametrize(

@@ -63,9 +63,6 @@ class Reason:
     key: str
     values: tuple[tuple[str, str | int | Decimal], ...] = ()
 
-    def get(self, name: str) -> str | int | Decimal | None:
-        return next((v for k, v in self.values if k == name), None)
-
 
 @dataclass(frozen=True)
 class Health:

@@ -177,11 +177,9 @@ def _render_overlay(
     return page
 
 
-@lru_cache(maxsize=32)
 def stamp_pdf(pdf: bytes, text: str, copy_id: str, recipient: str, *, lang: str, as_of: date) -> bytes:
     """A copy of `pdf` with `text` above every page's footer and the copy's id and recipient in
-    the document information; deterministic for the same arguments (so a repeated run in one
-    process, such as a --send after a check, reuses the copies it made)."""
+    the document information; deterministic for the same arguments."""
     with quiet_pypdf():
         return _stamp(pdf, text, copy_id, recipient, lang, as_of)
 

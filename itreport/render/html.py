@@ -25,12 +25,12 @@ from itreport.models.base import month_start
 from itreport.render import units
 from itreport.render.chartpages import in_parts, money_unit, part_title
 from itreport.render.env import make_env, theme_dirs
-from itreport.render.formatting import Formatter
+from itreport.render.formatting import MILLION, THOUSAND, Formatter
 from itreport.render.i18n import Translator
 from itreport.render.loader import listing
 from itreport.render.notes import note_text
 from itreport.render.sandbox import Limits, Sandbox, default_limits, refuse_external, render_template
-from itreport.render.units import MILLION, THOUSAND, Scale
+from itreport.render.units import Scale
 
 FONT = "Source Sans 3, DejaVu Sans, sans-serif"
 

@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from itreport.render.formatting import MILLION, THOUSAND
+
 ONE = Decimal(1)
-THOUSAND = Decimal(1000)
-MILLION = Decimal(1_000_000)
 
 
 @dataclass(frozen=True)

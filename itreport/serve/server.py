@@ -166,7 +166,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def _host_ok(self) -> bool:
         host = self.headers.get("Host", "")
-        port = self.server.server_address[1]
+        port = self.server.port
         return host in (f"{HOST}:{port}", f"localhost:{port}")
 
     def _html(self, text: str) -> None:
