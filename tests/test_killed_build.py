@@ -16,8 +16,10 @@ import pytest
 from tests.conftest import REPO
 
 
-def _tagged(tag: str) -> list[int]:
-    """Processes whose environment carries the tag (the build, its fork server and workers)."""
+def _tagged(tag: str, marker: bytes = b"") -> list[int]:
+    """Processes whose environment carries the tag: the build, its resource tracker, fork server
+    and workers, and any short-lived helper such as git; with `marker`, only those whose command
+    line holds it."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -26,7 +28,13 @@ def _tagged(tag: str) -> list[int]:
             environ = (entry / "environ").read_bytes()
         except OSError:
             continue
-        if f"ITREPORT_TEST_TAG={tag}".encode() in environ.split(b"\0"):
+        if f"ITREPORT_TEST_TAG={tag}".encode() not in environ.split(b"\0"):
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if marker in command:
             found.append(int(entry.name))
     return found
 
@@ -61,9 +69,16 @@ def test_workers_end_when_the_build_is_killed(tmp_path: Path) -> None:
     )
     try:
         deadline = time.monotonic() + 120
-        while len(_tagged(tag)) < 4 and build.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.1)  # the build, its fork server and two workers
-        assert build.poll() is None and len(_tagged(tag)) >= 4, "the build never started its workers"
+        # Workers fork from the fork server and keep its command line: the server and two workers.
+        # Counting every tagged process would also count a passing git, and race with it.
+        while (
+            len(_tagged(tag, b"forkserver")) < 3
+            and build.poll() is None
+            and time.monotonic() < deadline
+        ):
+            time.sleep(0.1)
+        assert build.poll() is None, "the build ended before it could be killed"
+        assert len(_tagged(tag, b"forkserver")) >= 3, "the build never started its workers"
         build.send_signal(signal.SIGKILL)  # no clean-up runs at all
         build.wait(timeout=30)
         deadline = time.monotonic() + 30
