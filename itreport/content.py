@@ -14,7 +14,15 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from itreport.load import ContentSource, Document, FolderSource, Position, read_all, unreadable
+from itreport.load import (
+    ContentSource,
+    Document,
+    FolderSource,
+    Position,
+    active_memo,
+    read_all,
+    unreadable,
+)
 from itreport.model_errors import problems_from_validation
 from itreport.models import KINDS, Model
 from itreport.models.base import attach_sources
@@ -99,13 +107,28 @@ class LoadResult:
 
 
 def _validate(doc: Document, model: type[M], problems: list[Problem]) -> M | None:
+    """A file's model (None when invalid, with its problems added to `problems`).
+
+    Under `itreport.load.remembering` an unchanged file's model is the one built before: models
+    are frozen, so sharing them between builds cannot carry one build's changes into the next.
+    """
+    memo = active_memo()
+    obj, found = (
+        _validated(doc, model)
+        if memo is None
+        else memo.validated_model(doc, model, lambda: _validated(doc, model))
+    )
+    problems.extend(found)
+    return obj
+
+
+def _validated(doc: Document, model: type[M]) -> tuple[M | None, list[Problem]]:
     try:
         obj = model.model_validate(doc.data)
     except ValidationError as exc:
-        problems.extend(problems_from_validation(exc, doc, model))
-        return None
+        return None, problems_from_validation(exc, doc, model)
     attach_sources(obj, doc.name)
-    return obj
+    return obj, []
 
 
 def load_content(source: ContentSource, private: ContentSource | None = None) -> LoadResult:

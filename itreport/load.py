@@ -13,12 +13,12 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import yaml
 
@@ -38,6 +38,7 @@ except ImportError:  # pragma: no cover
     _BYTE_OFFSETS = False
 
 PathKey = tuple[str | int, ...]
+T = TypeVar("T")
 
 
 class Document:
@@ -312,21 +313,62 @@ def _long_line(name: str, text: str) -> Problem | None:
     return None
 
 
-class ParseMemo:
-    """Files parsed by a long-lived process (`itreport serve`), kept for its next build.
+class ObjectMemo:
+    """Values computed from objects that do not change (frozen models), kept beside the object.
 
-    A rebuild after one edit then parses only the edited file: an entry is used only for the
-    same name and the same bytes (SHA-256), in memory only (nothing is written or read back).
-    Documents are shared between builds; nothing downstream changes a document's data.
+    Keyed by identity, with the object itself kept in the entry, so an id cannot be reused by
+    another object while its entry lives. An entry lives through the round it was last used in
+    and the next one (a round is one `remembering` block): objects of files that changed or
+    went away are let go after one rebuild, not kept for the life of the process.
+    """
+
+    def __init__(self) -> None:
+        self._now: dict[int, tuple[object, Hashable, Any]] = {}
+        self._before: dict[int, tuple[object, Hashable, Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, obj: object, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()` for `obj` and `key`, or what it gave the last time for the same two."""
+        ident = id(obj)
+        with self._lock:
+            found = self._now.get(ident) or self._before.get(ident)
+        if found is not None and found[0] is obj and found[1] == key:
+            value: T = found[2]
+        else:
+            value = compute()
+            found = (obj, key, value)
+        with self._lock:
+            self._now[ident] = found
+        return value
+
+    def next_round(self) -> None:
+        with self._lock:
+            self._before, self._now = self._now, {}
+
+    def __len__(self) -> int:
+        return len(self._now.keys() | self._before.keys())
+
+
+class ParseMemo:
+    """Files parsed and validated by a long-lived process (`itreport serve`), kept for its next build.
+
+    A rebuild after one edit then parses and validates only the edited file: an entry is used
+    only for the same name and the same bytes (SHA-256) (and, for a validated model, the same
+    model class), in memory only (nothing is written or read back). Documents and models are
+    shared between builds: nothing downstream changes a document's data, and models are frozen.
     """
 
     MAX_FILES = 20_000
 
     def __init__(self) -> None:
         self._files: dict[tuple[str, bool], tuple[bytes, Document | None, list[Problem]]] = {}
+        self._models: dict[tuple[str, type], tuple[Document, Any, list[Problem]]] = {}
+        self._objects: dict[str, ObjectMemo] = {}
         self._lock = threading.Lock()
         self.parsed: list[str] = []
         """Names parsed (not found here) by the last `remembering` block: what a rebuild cost."""
+        self.validated: list[str] = []
+        """Names validated against their model (not found here) by the last `remembering` block."""
 
     def parse(self, name: str, raw: bytes, fast: bool) -> tuple[Document | None, list[Problem]]:
         digest = hashlib.sha256(raw).digest()
@@ -343,19 +385,60 @@ class ParseMemo:
             self.parsed.append(name)
         return doc, problems
 
+    def validated_model(
+        self, doc: Document, model: type[T], build: Callable[[], tuple[T | None, list[Problem]]]
+    ) -> tuple[T | None, list[Problem]]:
+        """`build()` (a file's model and its problems), or what it gave for this very document.
+
+        The document stands for the name and bytes: `parse` hands out the same Document object
+        only for the same name and SHA-256, and the entry keeps it, so its identity is not reused.
+        """
+        key = (doc.name, model)
+        with self._lock:
+            found = self._models.get(key)
+        if found is not None and found[0] is doc:
+            return found[1], list(found[2])
+        obj, problems = build()
+        with self._lock:
+            if len(self._models) >= self.MAX_FILES:
+                self._models.clear()
+            self._models[key] = (doc, obj, list(problems))
+            self.validated.append(doc.name)
+        return obj, problems
+
+    def objects(self, purpose: str) -> ObjectMemo:
+        """The memo of values computed from unchanged objects for one purpose (one per check)."""
+        with self._lock:
+            return self._objects.setdefault(purpose, ObjectMemo())
+
+    def next_round(self) -> None:
+        """A new build starts: per-object values not used in the last two builds are let go."""
+        self.parsed = []
+        self.validated = []
+        with self._lock:
+            memos = list(self._objects.values())
+        for memo in memos:
+            memo.next_round()
+
 
 _MEMO: ContextVar[ParseMemo | None] = ContextVar("itreport_parse_memo", default=None)
 
 
 @contextmanager
 def remembering(memo: ParseMemo) -> Iterator[ParseMemo]:
-    """Within the block, `parse` in this thread takes unchanged files from `memo`."""
+    """Within the block, `parse` in this thread takes unchanged files from `memo`, and so do
+    model validation (`itreport.content`) and the checks that remember per entity."""
     token = _MEMO.set(memo)
-    memo.parsed = []
+    memo.next_round()
     try:
         yield memo
     finally:
         _MEMO.reset(token)
+
+
+def active_memo() -> ParseMemo | None:
+    """The memo of the enclosing `remembering` block; None in a one-shot run (nothing is kept)."""
+    return _MEMO.get()
 
 
 def parse(name: str, raw: bytes, *, fast: bool = True) -> tuple[Document | None, list[Problem]]:

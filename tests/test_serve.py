@@ -180,6 +180,7 @@ def test_a_rebuild_parses_only_the_edited_file(content: Path) -> None:
         page = preview.rebuild()
         assert page.ok and "Renamed " in page.body
         assert preview.parses.parsed == ["content/projects/alpha.yaml"]
-        assert preview.rebuild().ok and preview.parses.parsed == []
+        assert preview.parses.validated == ["content/projects/alpha.yaml"]
+        assert preview.rebuild().ok and preview.parses.parsed == preview.parses.validated == []
     finally:
         preview.close()

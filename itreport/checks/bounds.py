@@ -3,27 +3,31 @@
 The models already hold every value to fixed limits (docs/content.md "Bounds"); the two rules here
 need the division: how many decimals its currency has, and which day is "today". Both walk every
 field of every entity by its declared type, so a new date or amount field is covered without a
-change here.
+change here. In a long-lived preview (`itreport.load.remembering`) what the walk found is kept
+per entity: entities are frozen, so an unchanged file's entities are not walked again.
 """
 
 from __future__ import annotations
 
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from babel.numbers import get_currency_precision
 
 from itreport.checks import Checker
+from itreport.load import active_memo
 from itreport.models.base import DATE_WINDOW_YEARS, Model, add_months_to_date, is_money
 from itreport.models.people import RESTRICTED_FIELDS, Person
 
 Keys = tuple[str | int, ...]
+Suspect = tuple[Model, Keys, Any]
+"""(owning entity, keys below it, value) of a date or amount that breaks a bound."""
 
 
 @cache
@@ -105,7 +109,7 @@ class _Limits:
     """-places: an amount written with more decimals has a smaller exponent."""
 
 
-def suspects(entity: Model, limits: _Limits) -> Iterator[tuple[Model, Keys, Any]]:
+def suspects(entity: Model, limits: _Limits) -> Iterator[Suspect]:
     """(owning entity, keys below it, value) for every date or amount in an entity that breaks a bound.
 
     The bounds are tested while walking, and keys are built only for a value that breaks one: a
@@ -117,9 +121,11 @@ def suspects(entity: Model, limits: _Limits) -> Iterator[tuple[Model, Keys, Any]
             yield from _below(entity, (name,), shape, value, limits)
 
 
-def _below(
-    owner: Model, keys: Keys, shape: _Shape, value: Any, limits: _Limits
-) -> Iterator[tuple[Model, Keys, Any]]:
+def _listed(entity: Model, limits: _Limits) -> list[Suspect]:
+    return list(suspects(entity, limits))
+
+
+def _below(owner: Model, keys: Keys, shape: _Shape, value: Any, limits: _Limits) -> Iterator[Suspect]:
     if isinstance(value, Model):
         yield from suspects(value, limits)
     elif isinstance(value, list | dict):
@@ -192,8 +198,14 @@ def check(ctx: Checker) -> None:
     latest = add_months_to_date(div.as_of, 12 * DATE_WINDOW_YEARS)
     places = get_currency_precision(div.currency)
     limits = _Limits(earliest, latest, -places)
+    memo = active_memo()
+    remembered = memo.objects("bounds") if memo is not None else None
     for entity in entities(ctx):
-        for owner, keys, value in suspects(entity, limits):
+        if remembered is None:
+            found: Iterable[Suspect] = suspects(entity, limits)
+        else:  # a long-lived preview: an unchanged (frozen) entity is not walked again
+            found = remembered.get(entity, limits, partial(_listed, entity, limits))
+        for owner, keys, value in found:
             if _skip(owner, keys, ctx):
                 continue
             if isinstance(value, Decimal):

@@ -184,7 +184,7 @@ class RAG(StrEnum):
 class Model(BaseModel):
     """Base for every content model: unknown keys are errors; each instance knows where it was read."""
 
-    model_config = ConfigDict(extra="forbid", validate_default=True, use_enum_values=False)
+    model_config = ConfigDict(extra="forbid", validate_default=True, use_enum_values=False, frozen=True)
 
     _file: str = PrivateAttr(default="")
     _path: tuple[str | int, ...] = PrivateAttr(default=())

@@ -47,7 +47,8 @@ class Preview:
     _pdf: tuple[int, bytes] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     parses: ParseMemo = field(default_factory=ParseMemo)
-    """Parsed files kept between rebuilds: after an edit only the changed file is parsed again."""
+    """Parsed and validated files kept between rebuilds (and what the checks found per unchanged
+    entity): after an edit only the changed file is parsed and validated again."""
 
     @property
     def version(self) -> int:

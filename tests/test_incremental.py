@@ -1,0 +1,212 @@
+"""A long-lived preview validates only what changed, and still reports exactly what a fresh run does.
+
+`itreport serve` keeps parsed files, validated models and per-entity check results between
+builds (`itreport.load.remembering`). These tests hold it to three promises: models shared
+between builds are never changed by a build; a build inside the memo writes the same bytes as
+one without it; and after any edit the problems are those a fresh validation finds.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from itreport.build import BuildOptions, build
+from itreport.checks import bounds
+from itreport.content import Content
+from itreport.demo import write_demo
+from itreport.load import ObjectMemo, ParseMemo, remembering
+from itreport.problems import Problem
+from itreport.validate import validate_folder
+
+from .conftest import REPO, replace_in
+
+
+def _dump(content: Content) -> dict[str, Any]:
+    """Every model of a division as plain data, with where each was read from."""
+    out: dict[str, Any] = {}
+    for name in Content.__dataclass_fields__:
+        value = getattr(content, name)
+        if name in ("documents", "label", "incomplete", "tracked"):
+            continue
+        items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else [value]
+        out[name] = [
+            (item.model_dump(mode="json"), item.source) if item is not None else None for item in items
+        ]
+    return out
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def _shown(problems: list[Problem]) -> list[tuple[Any, ...]]:
+    """Everything a user sees of each problem (Problem's equality compares the place only)."""
+    return [(p.file, p.line, p.col, p.severity, p.message, p.hint, p.width, p.rule, p.note) for p in problems]
+
+
+def test_models_are_frozen(content: Path) -> None:
+    """Nothing downstream can change a model shared between builds: assigning a field fails,
+    while where it was read from (kept in private attributes) is still recorded."""
+    loaded = validate_folder(content).content
+    assert loaded is not None
+    project = loaded.projects[0]
+    assert project.source[0].endswith("alpha.yaml")
+    with pytest.raises(ValidationError, match="frozen"):
+        project.name = "Y"  # type: ignore[misc]
+    assert project.name != "Y"
+
+
+def test_builds_in_a_memo_change_no_model_and_write_the_same_bytes(tmp_path: Path) -> None:
+    """Two HTML builds of every edition of the example inside one memo: the second reuses every
+    model, the models still equal a fresh load's, and the pages equal a build without the memo."""
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    memo = ParseMemo()
+    with remembering(memo):
+        build(BuildOptions(content, tmp_path / "first", ("html",), jobs=1))
+    assert memo.validated  # the first build validated every file
+    with remembering(memo):
+        build(BuildOptions(content, tmp_path / "second", ("html",), jobs=1))
+        assert memo.parsed == [] and memo.validated == []  # nothing read or validated again
+        kept = validate_folder(content).content
+    fresh = validate_folder(content).content
+    assert kept is not None and fresh is not None
+    assert kept.projects[0] is not fresh.projects[0]  # really the memo's models, not new ones
+    assert _dump(kept) == _dump(fresh)
+    build(BuildOptions(content, tmp_path / "plain", ("html",), jobs=1))
+    plain = _files(tmp_path / "plain")
+    assert len(plain) >= 5
+    assert _files(tmp_path / "first") == plain
+    assert _files(tmp_path / "second") == plain
+
+
+@pytest.fixture(scope="module")
+def small_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("demo") / "pristine"
+    write_demo(folder, "small")
+    return folder
+
+
+def test_after_every_kind_of_edit_the_memo_reports_what_a_fresh_validation_does(
+    small_demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(small_demo, content)
+    walked: list[object] = []
+    listed = bounds._listed
+
+    def counting(entity: Any, limits: Any) -> Any:
+        walked.append(entity)
+        return listed(entity, limits)
+
+    monkeypatch.setattr(bounds, "_listed", counting)
+    memo = ParseMemo()
+    projects = sorted((content / "projects").glob("*.yaml"))
+    project, other = projects[0], projects[1]
+    project_id = project.stem
+    people = (content / "people.yaml").read_text(encoding="utf-8")
+    budget = next((content / "budget").glob("*.yaml"))
+    budget_text = budget.read_text(encoding="utf-8")
+    seen_rules: set[str] = set()
+
+    def same_as_fresh(edit: str) -> list[str]:
+        """Validate inside the memo and afresh; the problems must be the same. Returns what the
+        memo validated again."""
+        walked.clear()
+        with remembering(memo):
+            kept = validate_folder(content)
+        revalidated = list(memo.validated)
+        fresh = validate_folder(content)
+        assert _shown(kept.problems) == _shown(fresh.problems), edit
+        assert (kept.content is None) == (fresh.content is None), edit
+        seen_rules.update(p.rule for p in fresh.problems)
+        return revalidated
+
+    same_as_fresh("first validation")
+    # A project renamed: only it is validated again, and only its entity walked for bounds.
+    replace_in(content, f"projects/{project.name}", "\nname: ", "\nname: Renamed ")
+    assert same_as_fresh("project renamed") == [str(project)]
+    assert [getattr(e, "id", None) for e in walked] == [project_id]
+    # A project's date pushed a century out, and a money amount with too many decimals.
+    text = project.read_text(encoding="utf-8")
+    dated = text.replace("date: 2026-", "date: 2126-", 1)
+    assert dated != text
+    project.write_text(dated.replace("  capex: ", "  capex: 1.5", 1), encoding="utf-8")
+    same_as_fresh("project out of bounds")
+    # The budget: an annual plan that no longer adds up, and an amount with three decimals.
+    changed = budget_text.replace("annual_plan: ", "annual_plan: 1", 1)
+    assert changed != budget_text
+    budget.write_text(changed, encoding="utf-8")
+    assert same_as_fresh("budget edited") == [str(budget)]
+    # people.yaml: the project's owner removed, so the unchanged project file gets an error.
+    owner = next(
+        line.split(":", 1)[1].strip()
+        for line in other.read_text(encoding="utf-8").splitlines()
+        if line.startswith("owner:")
+    )
+    (content / "people.yaml").write_text(people.replace(f"id: {owner}\n", f"id: {owner}-gone\n"), "utf-8")
+    assert same_as_fresh("a person renamed: references elsewhere break") == [str(content / "people.yaml")]
+    (content / "people.yaml").write_text(people, encoding="utf-8")
+    same_as_fresh("people.yaml restored")
+    # The division's as_of moved: every bound and date rule is worked out again.
+    division = (content / "division.yaml").read_text(encoding="utf-8")
+    as_of = next(line for line in division.splitlines() if line.startswith("as_of:"))
+    year = int(as_of.split(":", 1)[1].strip()[:4])
+    moved = as_of.replace(str(year), str(year + 60))
+    (content / "division.yaml").write_text(division.replace(as_of, moved), encoding="utf-8")
+    same_as_fresh("as_of moved")
+    (content / "division.yaml").write_text(division, encoding="utf-8")
+    same_as_fresh("as_of restored")
+    # A project deleted: references to it from other files break.
+    saved = other.read_bytes()
+    other.unlink()
+    same_as_fresh("a project deleted")
+    other.write_bytes(saved)
+    # A file that stops being YAML, then is YAML again (the same bytes as before).
+    good = project.read_bytes()
+    project.write_bytes(good + b"\n  broken: [unclosed\n")
+    same_as_fresh("invalid YAML")
+    project.write_bytes(good)
+    same_as_fresh("valid again")
+    # A file that is YAML but not a valid model, then valid again.
+    project.write_bytes(good.replace(b"\nname: ", b"\nname_typo: ", 1))
+    same_as_fresh("invalid model")
+    project.write_bytes(good)
+    budget.write_text(budget_text, encoding="utf-8")
+    same_as_fresh("all restored")
+    # The edits above really produced the problems this test is about.
+    expected = {
+        "bounds.date-window",
+        "bounds.money-places",
+        "totals.plan",
+        "refs.resolve",
+        "yaml.syntax",
+        "model.unknown-key",
+    }
+    assert expected <= seen_rules, expected - seen_rules
+
+
+def test_object_memo_keeps_an_entry_one_round_after_its_last_use() -> None:
+    """Entries of objects no longer used are let go after a round, not kept for the process's life."""
+    memo = ObjectMemo()
+
+    class Thing:
+        pass
+
+    first, second = Thing(), Thing()
+    calls: list[str] = []
+    assert memo.get(first, 1, lambda: calls.append("first") or "a") == "a"
+    assert memo.get(first, 1, lambda: "other") == "a"  # the same object and key: remembered
+    assert memo.get(first, 2, lambda: "b") == "b"  # another key: computed again
+    memo.next_round()
+    assert memo.get(second, 2, lambda: "c") == "c"
+    assert len(memo) == 2
+    memo.next_round()
+    assert len(memo) == 1  # `first` was not used in the last round: gone
+    memo.next_round()
+    assert len(memo) == 0
