@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -55,7 +56,11 @@ IGNORED_DIRS = ("schemas/",)
 M = TypeVar("M", bound=Model)
 
 
+@lru_cache(maxsize=65_536)
 def kind_of(rel: str) -> str | None:
+    """Which kind of content a file holds, by its path (None: not a content file).
+
+    Remembered: a long-lived preview asks again for every file at every rebuild."""
     for kind, (_model, pattern) in KINDS.items():
         if fnmatch(rel, pattern) and rel.count("/") == pattern.count("/"):
             return kind

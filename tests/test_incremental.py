@@ -8,6 +8,7 @@ one without it; and after any edit the problems are those a fresh validation fin
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -138,9 +139,12 @@ def test_after_every_kind_of_edit_the_memo_reports_what_a_fresh_validation_does(
     assert dated != text
     project.write_text(dated.replace("  capex: ", "  capex: 1.5", 1), encoding="utf-8")
     same_as_fresh("project out of bounds")
-    # The budget: an annual plan that no longer adds up, and an amount with three decimals.
+    # The budget: an annual plan that no longer adds up, and a line without October's actual.
     changed = budget_text.replace("annual_plan: ", "annual_plan: 1", 1)
-    assert changed != budget_text
+    changed = re.sub(
+        r"(\n      2026-09: \d+\n)      2026-10: \d+\n(    forecast:)", r"\1\2", changed, count=1
+    )
+    assert changed.count("\n      2026-10: ") == budget_text.count("\n      2026-10: ") - 1
     budget.write_text(changed, encoding="utf-8")
     assert same_as_fresh("budget edited") == [str(budget)]
     # people.yaml: the project's owner removed, so the unchanged project file gets an error.
@@ -162,6 +166,18 @@ def test_after_every_kind_of_edit_the_memo_reports_what_a_fresh_validation_does(
     same_as_fresh("as_of moved")
     (content / "division.yaml").write_text(division, encoding="utf-8")
     same_as_fresh("as_of restored")
+    # The period and as_of a month earlier: October no longer needs an actual, and October's
+    # actuals are now booked after as_of.
+    period = "  start: 2026-10-01\n  end: 2026-10-31\n"
+    assert period in division and as_of == "as_of: 2026-10-31"
+    earlier = division.replace(period, "  start: 2026-09-01\n  end: 2026-09-30\n")
+    earlier = earlier.replace(as_of, "as_of: 2026-09-30")
+    (content / "division.yaml").write_text(earlier, encoding="utf-8")
+    rules = {p.rule for p in validate_folder(content).problems}
+    assert "budget.missing-actual" not in rules and "budget.actual-after-as-of" in rules
+    same_as_fresh("period moved")
+    (content / "division.yaml").write_text(division, encoding="utf-8")
+    same_as_fresh("period restored")
     # A project deleted: references to it from other files break.
     saved = other.read_bytes()
     other.unlink()
@@ -184,6 +200,8 @@ def test_after_every_kind_of_edit_the_memo_reports_what_a_fresh_validation_does(
         "bounds.date-window",
         "bounds.money-places",
         "totals.plan",
+        "budget.missing-actual",
+        "budget.actual-after-as-of",
         "refs.resolve",
         "yaml.syntax",
         "model.unknown-key",

@@ -2,14 +2,18 @@
 
 Each rule module exposes `check(ctx)`; every finding goes through `Checker.error`/`warning`, which
 locate it through the positions the loader kept. All rules run; nothing stops at the first problem.
+A rule's part that looks at one entity alone can run through `Checker.per_entity`, so that a
+long-lived preview does not redo it for entities of files that did not change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from functools import partial
 
 from itreport.content import Content
+from itreport.load import active_memo
 from itreport.models.base import Model
 from itreport.problems import Note, Problem, Severity
 
@@ -56,6 +60,49 @@ class Checker:
     ) -> None:
         """A warning; `note` words it for the briefing's readers (see `Note`)."""
         self._add(Severity.WARNING, entity, keys, message, hint, rule, at_key, note)
+
+    def per_entity(self, purpose: str, entity: Model, key: Hashable, rule: Callable[[Checker], None]) -> None:
+        """Run `rule(self)`, a rule that reads `entity` alone and the settings in `key`.
+
+        Under `itreport.load.remembering` what it found for this very entity and key is replayed
+        instead (models are frozen, so the same object gives the same findings); each finding is
+        located again through `where`. `key` must hold everything else the rule reads.
+        """
+        memo = active_memo()
+        if memo is None:
+            rule(self)
+            return
+        for finding in memo.objects(purpose).get(entity, key, partial(_record, self.content, rule)):
+            self._add(*finding)
+
+
+Finding = tuple[Severity, Model, tuple[str | int, ...], str, str, str, bool, Note | None]
+
+
+@dataclass
+class _Recorder(Checker):
+    """A checker that keeps each finding as given, to be located when it is replayed."""
+
+    findings: list[Finding] = field(default_factory=list)
+
+    def _add(
+        self,
+        severity: Severity,
+        entity: Model,
+        keys: tuple[str | int, ...],
+        message: str,
+        hint: str,
+        rule: str,
+        at_key: bool,
+        note: Note | None = None,
+    ) -> None:
+        self.findings.append((severity, entity, keys, message, hint, rule, at_key, note))
+
+
+def _record(content: Content, rule: Callable[[Checker], None]) -> list[Finding]:
+    recorder = _Recorder(content)
+    rule(recorder)
+    return recorder.findings
 
 
 def run_checks(content: Content) -> list[Problem]:

@@ -6,9 +6,11 @@ incomplete, and this rule tells the editor which line and month to fill in.
 
 from __future__ import annotations
 
+from functools import partial
+
 from itreport.checks import Checker
 from itreport.models.base import fiscal_months, month_of
-from itreport.models.budget import BudgetLine
+from itreport.models.budget import BudgetFile, BudgetLine
 from itreport.problems import Note
 
 
@@ -19,19 +21,25 @@ def missing_months(line: BudgetLine, ytd: list[str]) -> list[str]:
 
 def check(ctx: Checker) -> None:
     div = ctx.content.division
-    period_month = month_of(div.period.end)
+    settings = (div.fiscal_year_start, month_of(div.period.end))
     for budget in ctx.content.budgets:
-        ytd = [m for m in fiscal_months(budget.fiscal_year, div.fiscal_year_start) if m <= period_month]
-        for line in budget.lines:
-            for month in missing_months(line, ytd):
-                ctx.warning(
-                    line,
-                    "plan",
-                    month,
-                    at_key=True,
-                    message=f"budget line '{line.id}' has no actual for {month}, a month of the "
-                    f"year to date (to {period_month}); the briefing marks its totals incomplete",
-                    hint=f"add '{month}: <amount>' under 'actual:' (0 if nothing was spent)",
-                    rule="budget.missing-actual",
-                    note=Note("dq_missing_actual", (("line", line.name), ("month", month))),
-                )
+        # Thousands of lines in one file: a preview replays what it found while nothing changed.
+        ctx.per_entity("actuals", budget, settings, partial(_budget, budget=budget, settings=settings))
+
+
+def _budget(ctx: Checker, budget: BudgetFile, settings: tuple[int, str]) -> None:
+    fiscal_year_start, period_month = settings
+    ytd = [m for m in fiscal_months(budget.fiscal_year, fiscal_year_start) if m <= period_month]
+    for line in budget.lines:
+        for month in missing_months(line, ytd):
+            ctx.warning(
+                line,
+                "plan",
+                month,
+                at_key=True,
+                message=f"budget line '{line.id}' has no actual for {month}, a month of the "
+                f"year to date (to {period_month}); the briefing marks its totals incomplete",
+                hint=f"add '{month}: <amount>' under 'actual:' (0 if nothing was spent)",
+                rule="budget.missing-actual",
+                note=Note("dq_missing_actual", (("line", line.name), ("month", month))),
+            )

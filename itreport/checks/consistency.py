@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from itreport.checks import Checker
 from itreport.models.base import Model, fiscal_months, month_of
+from itreport.models.budget import BudgetFile
 from itreport.models.projects import ProjectState
 from itreport.problems import Note
 
@@ -173,62 +175,73 @@ def check(ctx: Checker) -> None:
                 rule="budget.year",
             )
         years[budget.fiscal_year] = budget
-        months = fiscal_months(budget.fiscal_year, div.fiscal_year_start)
-        span = f"{months[0]} to {months[-1]}"
-        for line in list(budget.lines) + list(budget.revenue):
-            for key in ("plan", "forecast", "actual"):
-                series: dict[str, Decimal] = getattr(line, key, {})
-                for month in series:
-                    if month not in months:
-                        ctx.error(
-                            line,
-                            key,
-                            month,
-                            at_key=True,
-                            message=f"month {month} is outside fiscal year {budget.fiscal_year} ({span})",
-                            hint="move this amount to the budget file of its own fiscal year",
-                            rule="budget.month",
-                        )
-                    elif key == "actual" and month > as_of_month:
-                        ctx.error(
-                            line,
-                            key,
-                            month,
-                            at_key=True,
-                            message=f"actual for {month} is after the as-of month {as_of_month}",
-                            hint="actuals can only be booked for months that have started; "
-                            "put future amounts under forecast",
-                            rule="budget.actual-after-as-of",
-                        )
-        for line in budget.lines:
-            if line.annual_plan is not None and line.annual_plan != _money_sum(line.plan.values()):
-                ctx.error(
-                    line,
-                    "annual_plan",
-                    message=f"annual_plan {line.annual_plan} is not the sum of the monthly plan "
-                    f"({_money_sum(line.plan.values())})",
-                    hint="fix a monthly amount or the annual figure so that they agree",
-                    rule="totals.plan",
-                )
-            both = sorted(set(line.forecast) & set(line.actual))
-            if both:
-                ctx.warning(
-                    line,
-                    "forecast",
-                    both[0],
-                    at_key=True,
-                    message=f"forecast given for {both[0]}, which already has an actual; the actual is used",
-                    hint="remove forecasts for months that have actuals",
-                    rule="budget.forecast-overlap",
-                    note=Note("dq_forecast_overlap", (("line", line.name), ("month", both[0]))),
-                )
-        for saving in budget.savings:
-            if saving.realised > saving.target:
-                ctx.warning(
-                    saving,
-                    "realised",
-                    message=f"realised saving {saving.realised} exceeds its target {saving.target}",
-                    hint="raise the target if the scope grew",
-                    rule="budget.saving",
-                    note=Note("dq_saving_over_target", (("saving", saving.title),)),
-                )
+        # One budget file holds thousands of lines: a preview does not go through them again
+        # while the file and the two settings it is checked against stay the same.
+        settings = (div.fiscal_year_start, as_of_month)
+        ctx.per_entity(
+            "consistency.budget", budget, settings, partial(_budget_lines, budget=budget, settings=settings)
+        )
+
+
+def _budget_lines(ctx: Checker, budget: BudgetFile, settings: tuple[int, str]) -> None:
+    """Months inside the fiscal year, no actuals after as-of, totals that add up, savings in reach."""
+    fiscal_year_start, as_of_month = settings
+    months = fiscal_months(budget.fiscal_year, fiscal_year_start)
+    span = f"{months[0]} to {months[-1]}"
+    for line in list(budget.lines) + list(budget.revenue):
+        for key in ("plan", "forecast", "actual"):
+            series: dict[str, Decimal] = getattr(line, key, {})
+            for month in series:
+                if month not in months:
+                    ctx.error(
+                        line,
+                        key,
+                        month,
+                        at_key=True,
+                        message=f"month {month} is outside fiscal year {budget.fiscal_year} ({span})",
+                        hint="move this amount to the budget file of its own fiscal year",
+                        rule="budget.month",
+                    )
+                elif key == "actual" and month > as_of_month:
+                    ctx.error(
+                        line,
+                        key,
+                        month,
+                        at_key=True,
+                        message=f"actual for {month} is after the as-of month {as_of_month}",
+                        hint="actuals can only be booked for months that have started; "
+                        "put future amounts under forecast",
+                        rule="budget.actual-after-as-of",
+                    )
+    for line in budget.lines:
+        if line.annual_plan is not None and line.annual_plan != _money_sum(line.plan.values()):
+            ctx.error(
+                line,
+                "annual_plan",
+                message=f"annual_plan {line.annual_plan} is not the sum of the monthly plan "
+                f"({_money_sum(line.plan.values())})",
+                hint="fix a monthly amount or the annual figure so that they agree",
+                rule="totals.plan",
+            )
+        both = sorted(set(line.forecast) & set(line.actual))
+        if both:
+            ctx.warning(
+                line,
+                "forecast",
+                both[0],
+                at_key=True,
+                message=f"forecast given for {both[0]}, which already has an actual; the actual is used",
+                hint="remove forecasts for months that have actuals",
+                rule="budget.forecast-overlap",
+                note=Note("dq_forecast_overlap", (("line", line.name), ("month", both[0]))),
+            )
+    for saving in budget.savings:
+        if saving.realised > saving.target:
+            ctx.warning(
+                saving,
+                "realised",
+                message=f"realised saving {saving.realised} exceeds its target {saving.target}",
+                hint="raise the target if the scope grew",
+                rule="budget.saving",
+                note=Note("dq_saving_over_target", (("saving", saving.title),)),
+            )

@@ -24,11 +24,10 @@ def check(ctx: Checker) -> None:
                     rule="privacy.restricted-tracked",
                 )
     for person in c.people:
-        file = person.source[0]
         for name in RESTRICTED_FIELDS:
             if name not in person.model_fields_set:
                 continue  # not written in the content file (merged from the private folder, or absent)
-            if c.tracked is not None and file in c.tracked:
+            if c.tracked is not None and person.source[0] in c.tracked:
                 ctx.error(
                     person,
                     name,
