@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,4 +60,22 @@ def tracked_files(folder: Path) -> set[Path] | None:
     if listing is None:
         return None
     root = Path(top)
-    return {(root / name).resolve() for name in listing.split("\0") if name}
+    resolve = resolver()
+    return {resolve(root / name) for name in listing.split("\0") if name}
+
+
+def resolver() -> Callable[[Path], Path]:
+    """`Path.resolve()` for many files: each folder is resolved once, and a file itself only when
+    it is a symbolic link. The same answers (a name is never '.' or '..' here), with a fraction
+    of the system calls: a large division has hundreds of files in a few folders."""
+    folders: dict[str, str] = {}
+
+    def resolve(path: Path) -> Path:
+        head, name = os.path.split(path)
+        real = folders.get(head)
+        if real is None:
+            real = folders[head] = os.path.realpath(head)
+        joined = os.path.join(real, name)
+        return Path(os.path.realpath(joined) if os.path.islink(joined) else joined)
+
+    return resolve

@@ -9,7 +9,7 @@ from pathlib import Path
 from itreport.checks import run_checks
 from itreport.content import Content, load_content
 from itreport.gcpause import paused_gc
-from itreport.gitrepo import tracked_files
+from itreport.gitrepo import resolver, tracked_files
 from itreport.load import ContentSource, Document, FolderSource, refusal_problem
 from itreport.models.people import RESTRICTED_FIELDS
 from itreport.problems import Problem, sort_problems
@@ -76,7 +76,8 @@ def _tracked(source: FolderSource, folder: Path) -> set[str] | None:
     paths = tracked_files(folder)
     if paths is None:
         return None
-    return {source.display(rel) for rel in source.files() if (folder / rel).resolve() in paths}
+    resolve = resolver()
+    return {source.display(rel) for rel in source.files() if resolve(folder / rel) in paths}
 
 
 def restricted_values(private_docs: list[Document]) -> set[str]:

@@ -212,6 +212,50 @@ def test_restricted_field_in_untracked_file_is_a_warning(repo: Path) -> None:
     )
 
 
+def test_tracked_is_judged_through_links(repo: Path) -> None:
+    """A content folder named through a link: its files are still the ones git tracks."""
+    people = repo / "content" / "people.yaml"
+    people.write_text(
+        people.read_text().replace("    title: Engineer\n", "    title: Engineer\n    salary: 51000\n", 1)
+    )
+    _git(repo, "commit", "-q", "-am", "oops")
+    (repo / "linked").symlink_to("content")
+    result = CliRunner().invoke(main, ["validate", "linked"])
+    assert result.exit_code == 1
+    assert (
+        "linked/people.yaml:32:5: error: restricted field 'salary' is in a file that git tracks"
+        in result.output
+    )
+
+
+def test_a_tracked_symlink_loop_is_no_traceback(repo: Path) -> None:
+    """A link to itself committed in the content folder (not a content file): validation goes on."""
+    (repo / "content" / "loop").symlink_to("loop")
+    _git(repo, "add", "content/loop")
+    _git(repo, "commit", "-q", "-m", "a loop")
+    result = CliRunner().invoke(main, ["validate", "content"])
+    assert result.exit_code == 0, result.output
+    assert result.exception is None
+
+
+def test_resolver_gives_what_path_resolve_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Folders resolved once, files only when they are links: the same answers as Path.resolve."""
+    from itreport.gitrepo import resolver
+
+    (tmp_path / "real" / "sub").mkdir(parents=True)
+    (tmp_path / "real" / "sub" / "a.yaml").write_text("a")
+    (tmp_path / "real" / "b.yaml").symlink_to("sub/a.yaml")
+    (tmp_path / "linked").symlink_to("real")
+    (tmp_path / "real" / "loop.yaml").symlink_to("loop.yaml")
+    monkeypatch.chdir(tmp_path)
+    resolve = resolver()
+    for name in ("real/sub/a.yaml", "real/b.yaml", "linked/b.yaml", "linked/sub/a.yaml", "linked/gone.yaml"):
+        for path in (Path(name), tmp_path / name):
+            assert resolve(path) == path.resolve(), path
+    assert resolve(Path("linked/b.yaml")) == tmp_path / "real" / "sub" / "a.yaml"
+    assert resolve(Path("real/loop.yaml")).name == "loop.yaml"  # a loop is no crash (resolve raises)
+
+
 def test_private_folder_errors_are_located(repo: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     private = tmp_path_factory.mktemp("private")
     (private / "people.yaml").write_text("people:\n  - id: dan.lundd\n    salary: lots\n")
