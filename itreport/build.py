@@ -12,7 +12,7 @@ from pathlib import Path
 
 from itreport.analyse import analyse
 from itreport.baseline import BaselineError, changes_since, create_tag, load_baseline
-from itreport.buildcache import EditionRecords, edition_key
+from itreport.buildcache import EditionRecords, edition_key, renderer_fingerprint
 from itreport.edition import build_view
 from itreport.gitrepo import provenance
 from itreport.models.base import month_of
@@ -124,6 +124,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
     div = content.division
     formats = tuple(f for f in FORMATS if f in options.formats)
     records = EditionRecords(options.out)
+    renderer = renderer_fingerprint(templates)
     plans = []
     for edition in editions:
         view = build_view(
@@ -137,7 +138,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
         )
         base = edition.output_name(month_of(div.period.end), div.as_of.isoformat())
         names = {kind: f"{base}.{kind}" for kind in formats}
-        key = edition_key(view, templates, formats)
+        key = edition_key(view, renderer, formats)
         kept = records.unchanged(edition.id, key)
         if kept is not None and set(kept["files"]) != set(names.values()):
             kept = None
@@ -153,6 +154,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
             edition.pdf_variant,
             records.earlier_pdf(edition.id, names["pdf"]) if "pdf" in names else None,
             records.pdf_seconds(edition.id),
+            renderer,
         )
         for edition, view, names, _key, kept in plans
         if kept is None

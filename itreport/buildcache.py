@@ -174,10 +174,18 @@ def files_intact(out: Path, files: dict[str, str]) -> bool:
 # --- Per edition ------------------------------------------------------------------------------------
 
 
-def edition_key(view: Any, templates: Path | None, formats: Sequence[str]) -> str:
-    """Hash of an edition's inputs: its view (plain, deterministic data), theme, code, formats."""
+def renderer_fingerprint(templates: Path | None) -> str:
+    """Hash of what renders every edition of a build: the code, the default theme, the rendering
+    libraries and the template overrides. Computed once per build and handed to each edition."""
     h = hashlib.sha256(code_fingerprint().encode())
     h.update(folder_digest(templates).encode())
+    return h.hexdigest()
+
+
+def edition_key(view: Any, renderer: str, formats: Sequence[str]) -> str:
+    """Hash of an edition's inputs: its view (plain, deterministic data), the renderer
+    (`renderer_fingerprint`) and the formats."""
+    h = hashlib.sha256(renderer.encode())
     h.update(repr(tuple(formats)).encode())
     h.update(repr(view).encode("utf-8", "surrogateescape"))
     return h.hexdigest()

@@ -169,7 +169,7 @@ def schema_cmd(content: Path, check: bool) -> None:
     type=click.IntRange(min=0),
     default=0,
     show_default=True,
-    help="Processes rendering editions at once; 0 is one per core (memory permitting).",
+    help="Processes laying out PDFs at once; 0 is one per core (memory permitting).",
 )
 def build_cmd(
     content: Path,

@@ -231,20 +231,40 @@ def test_a_pipe_in_the_content_folder_does_not_hang_the_build(two_editions: Path
     assert "waiting.yaml" in proc.stdout + proc.stderr
 
 
-class InOrder(Executor):
-    """A pool that runs each task when it is submitted: the order of submission is observable."""
+class Gated(Executor):
+    """A pool whose workers come up when the test says: until then submitted tasks wait, in order;
+    after that each task runs as it is submitted."""
+
+    def __init__(self, open_now: bool = False) -> None:
+        self.waiting: list[tuple[Future[Any], Callable[..., Any], tuple[Any, ...]]] = []
+        self.open = open_now
+        self.tasks: list[str] = []
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         future: Future[Any] = Future()
-        future.set_result(fn(*args, **kwargs))
+        self.waiting.append((future, fn, args))
+        self.tasks.append(fn.__name__)
+        if self.open:
+            self.start()
         return future
+
+    def start(self) -> None:
+        self.open = True
+        while self.waiting:
+            future, fn, args = self.waiting.pop(0)
+            future.set_result(fn(*args))
 
 
 def test_the_longest_layout_starts_first(monkeypatch: pytest.MonkeyPatch) -> None:
     sizes = {"board": 10, "executive": 300, "finance": 40, "management": 200}
     laid_out: list[str] = []
+    pages: list[str] = []
+    pool = Gated()
 
     def page(job: Job) -> Rendered:
+        pages.append(job.edition)
+        if len(pages) == len(sizes):
+            pool.start()  # the workers are up once every edition's HTML is rendered
         return Rendered(job.edition, b"<p>x</p>" * sizes[job.edition], None)
 
     def layout(job: Job, html: bytes) -> Rendered:
@@ -254,12 +274,34 @@ def test_the_longest_layout_starts_first(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(render_jobs, "render_page", page)
     monkeypatch.setattr(render_jobs, "render_pdf", layout)
     jobs = [Job(e, None, None, ("html", "pdf"), (), date(2026, 10, 31), None) for e in sizes]
-    results = render_all(jobs, 2, pool_for=lambda _count: InOrder())
+    results = render_all(jobs, 2, pool_for=lambda _count: pool)
     assert laid_out == ["executive", "management", "finance", "board"]  # by the size of the HTML
     assert [r.edition for r in results] == list(sizes)  # returned in edition order
+    # The HTML is rendered in this process; the workers only lay out (after starting up).
+    assert pool.tasks == ["worker_ready", "worker_ready", "layout", "layout", "layout", "layout"]
 
-    # Seconds recorded by the last build come before the size of the HTML.
+    # Seconds recorded by the last build order the HTML, and a free worker takes each layout
+    # as soon as its HTML is ready.
     laid_out.clear()
-    timed = [replace(j, earlier_seconds={"board": 9.0}.get(j.edition, 1.0)) for j in jobs]
-    render_all(timed, 2, pool_for=lambda _count: InOrder())
-    assert laid_out[0] == "board"
+    pages.clear()
+    seconds = {"board": 9.0, "executive": 1.0, "finance": 3.0, "management": 2.0}
+    timed = [replace(j, earlier_seconds=seconds[j.edition]) for j in jobs]
+    pool = Gated(open_now=True)
+    render_all(timed, 2, pool_for=lambda _count: pool)
+    assert pages[:4] == ["board", "finance", "management", "executive"]
+    assert laid_out == ["board", "finance", "management", "executive"]
+
+
+def test_one_layout_or_html_only_renders_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(render_jobs, "render_page", lambda job: Rendered(job.edition, b"<p>x</p>", None))
+    monkeypatch.setattr(
+        render_jobs, "render_pdf", lambda job, html: Rendered(job.edition, html, b"%PDF", pdf_source="k")
+    )
+
+    def no_pool(_count: int) -> Executor:
+        raise AssertionError("a pool was started")
+
+    html_only = [Job(e, None, None, ("html",), (), date(2026, 10, 31), None) for e in ("a", "b", "c")]
+    assert [r.pdf for r in render_all(html_only, 2, pool_for=no_pool)] == [None, None, None]
+    one_pdf = [*html_only, Job("d", None, None, ("html", "pdf"), (), date(2026, 10, 31), None)]
+    assert [r.pdf for r in render_all(one_pdf, 2, pool_for=no_pool)] == [None, None, None, b"%PDF"]

@@ -37,3 +37,7 @@ def test_money_unit_keeps_two_significant_digits() -> None:
     assert unit(D(9_999)) == "9,999\u00a0SEK"
     assert money_unit(fmt, [D(10_000)])(D(10_000)) == "10\u00a0kSEK"
     assert money_unit(fmt, [])(D(0)) == "0.0\u00a0MSEK"
+    # In Swedish the chart says "tSEK", as the tables beside it do.
+    swedish = Formatter("sv_SE", "SEK")
+    assert money_unit(swedish, [D(1_822_000), D(40_000)])(D(1_822_000)) == "1\u00a0822\u00a0tSEK"
+    assert money_unit(swedish, [D(2_500_000)])(D(2_500_000)) == "2,5\u00a0MSEK"

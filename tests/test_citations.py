@@ -96,6 +96,12 @@ def test_money_in_prose_keeps_two_significant_digits(value: Decimal, text: str) 
     assert money(value, EN[0]) == text
 
 
+def test_money_in_swedish_prose_names_the_units_as_swedish_tables_do() -> None:
+    assert money(Decimal("45000"), SV[0]) == "45\u00a0tSEK"
+    assert money(Decimal("4500"), SV[0]) == "4,5\u00a0tSEK"
+    assert money(Decimal("450000"), SV[0]) == "0,45\u00a0MSEK"
+
+
 def test_figure_text_by_kind_in_english_and_swedish() -> None:
     from datetime import date
 

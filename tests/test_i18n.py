@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+import shutil
 import string
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
 
+from itreport.build import BuildOptions, build
+from itreport.render.formatting import Formatter
 from itreport.render.i18n import Translator, _read, languages
 from tests.conftest import REPO
 
@@ -138,3 +142,21 @@ def test_exception_causes_are_in_the_editions_language() -> None:
         "oåtgärdad risk: Leverantör (poäng 16)"
     )
     assert cause_text(Reason("comment", (("text", "Scope creep"),)), *sv) == "Scope creep"  # as written
+
+
+def test_swedish_editions_name_thousands_one_way(tmp_path: Path) -> None:
+    """Swedish tables say "tSEK"; a chart label or a cited figure saying "kSEK" beside them would
+    read as another unit. Every edition of the example, in Swedish, uses the catalogue's unit."""
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    division = content / "division.yaml"
+    division.write_text(division.read_text().replace("locale: en_GB", "locale: sv_SE"))
+    for path in content.rglob("*.yaml"):  # units the content itself writes are its own affair
+        path.write_text(path.read_text().replace("kSEK", "tusen kronor"))
+    result = build(BuildOptions(content, tmp_path / "out", formats=("html",), jobs=1))
+    pages = [w.path.read_text() for w in result.written]
+    assert len(pages) == 4
+    text = "\n".join(pages)
+    assert "\u00a0tSEK" in text
+    assert "kSEK" not in text
+    assert Formatter("sv_SE", "SEK").mega(D(2_500_000)) == "2,5\u00a0MSEK"

@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pytest
 
+from itreport.render.jobs import WORKER_NAME
 from tests.conftest import REPO
 
 
-def _tagged(tag: str, marker: bytes = b"") -> list[int]:
+def _tagged(tag: str) -> list[int]:
     """Processes whose environment carries the tag: the build, its resource tracker, fork server
-    and workers, and any short-lived helper such as git; with `marker`, only those whose command
-    line holds it."""
+    and workers, and any short-lived helper (git, or the compiler that ctypes runs to find a
+    library while WeasyPrint is imported)."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -28,13 +29,7 @@ def _tagged(tag: str, marker: bytes = b"") -> list[int]:
             environ = (entry / "environ").read_bytes()
         except OSError:
             continue
-        if f"ITREPORT_TEST_TAG={tag}".encode() not in environ.split(b"\0"):
-            continue
-        try:
-            command = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if marker in command:
+        if f"ITREPORT_TEST_TAG={tag}".encode() in environ.split(b"\0"):
             found.append(int(entry.name))
     return found
 
@@ -69,16 +64,11 @@ def test_workers_end_when_the_build_is_killed(tmp_path: Path) -> None:
     )
     try:
         deadline = time.monotonic() + 120
-        # Workers fork from the fork server and keep its command line: the server and two workers.
-        # Counting every tagged process would also count a passing git, and race with it.
-        while (
-            len(_tagged(tag, b"forkserver")) < 3
-            and build.poll() is None
-            and time.monotonic() < deadline
-        ):
+        # Counting every tagged process would also count a passing git or compiler.
+        while len(_workers(tag)) < 2 and build.poll() is None and time.monotonic() < deadline:
             time.sleep(0.1)
         assert build.poll() is None, "the build ended before it could be killed"
-        assert len(_tagged(tag, b"forkserver")) >= 3, "the build never started its workers"
+        assert len(_workers(tag)) == 2, "the build never started its workers"
         build.send_signal(signal.SIGKILL)  # no clean-up runs at all
         build.wait(timeout=30)
         deadline = time.monotonic() + 30
@@ -91,3 +81,71 @@ def test_workers_end_when_the_build_is_killed(tmp_path: Path) -> None:
         if build.poll() is None:
             build.kill()
     assert not (tmp_path / "out").exists()  # and nothing half-written appeared
+
+
+def _workers(tag: str) -> list[int]:
+    """The build's layout workers, by the name they give themselves once started."""
+    found = []
+    for pid in _tagged(tag):
+        try:
+            name = Path(f"/proc/{pid}/comm").read_bytes().strip()
+        except OSError:
+            continue
+        if name == WORKER_NAME:
+            found.append(pid)
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc")
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: a build starts no workers")
+def test_a_killed_worker_stops_the_build_with_a_clear_error(tmp_path: Path) -> None:
+    """A worker killed mid-layout (the kernel's out-of-memory killer, say) is an error message
+    naming the edition, not a traceback, and the previous outputs stay as they were."""
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    out = tmp_path / "out"
+    earlier = subprocess.run(
+        [sys.executable, "-m", "itreport", "build", str(content), "--out", str(out), "--format", "html"],
+        env={**os.environ, "PYTHONPATH": str(REPO), "ITREPORT_CACHE": str(tmp_path / "cache")},
+        capture_output=True,
+        check=False,
+    )
+    assert earlier.returncode == 0, earlier.stderr
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    tag = uuid.uuid4().hex
+    env = {**os.environ, "PYTHONPATH": str(REPO), "ITREPORT_CACHE": str(tmp_path / "cache")}
+    env["ITREPORT_TEST_TAG"] = tag
+    build = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "itreport",
+            "build",
+            str(content),
+            "--out",
+            str(tmp_path / "out"),
+            "--jobs",
+            "2",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        workers: list[int] = []
+        while not workers and build.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+            workers = _workers(tag)
+        assert workers, "the build never started its workers"
+        os.kill(workers[0], signal.SIGKILL)
+        stdout, err = build.communicate(timeout=120)
+    finally:
+        if build.poll() is None:
+            build.kill()
+    assert build.returncode == 1, stdout + err
+    assert "Traceback" not in err
+    assert "ended unexpectedly (killed, or out of memory)" in err
+    assert "earlier outputs were left as they were" in err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before

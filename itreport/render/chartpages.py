@@ -45,5 +45,5 @@ def money_unit(fmt: Formatter, values: Iterable[Decimal]) -> Callable[[Decimal],
     if smallest >= MILLION:
         return fmt.mega
     if smallest >= 10 * THOUSAND:
-        return lambda v: f"{fmt.number(v / THOUSAND)}\u00a0k{fmt.currency}"
+        return lambda v: f"{fmt.number(v / THOUSAND)}\u00a0{fmt.kilo_unit}"
     return lambda v: f"{fmt.number(v)}\u00a0{fmt.currency}"

@@ -12,20 +12,21 @@ from itreport.render.i18n import Translator
 
 
 def money(value: Decimal, fmt: Formatter) -> str:
-    """Money for prose with at least two significant digits: '108.6 MSEK', '0.45 MSEK', '45 kSEK'.
+    """Money for prose with at least two significant digits: '108.6 MSEK', '0.45 MSEK', '45 kSEK'
+    (the units in the edition's language: '45 tSEK' in Swedish).
 
     Never prints a non-zero amount as zero.
     """
     number = fmt.number
     size = abs(value)
     if size >= MILLION:
-        return f"{number(value / MILLION, 1)}\u00a0M{fmt.currency}"
+        return f"{number(value / MILLION, 1)}\u00a0{fmt.mega_unit}"
     if size >= 100 * THOUSAND:
-        return f"{number(value / MILLION, 2)}\u00a0M{fmt.currency}"
+        return f"{number(value / MILLION, 2)}\u00a0{fmt.mega_unit}"
     if size >= 10 * THOUSAND:
-        return f"{number(value / THOUSAND, 0)}\u00a0k{fmt.currency}"
+        return f"{number(value / THOUSAND, 0)}\u00a0{fmt.kilo_unit}"
     if size >= THOUSAND:
-        return f"{number(value / THOUSAND, 1)}\u00a0k{fmt.currency}"
+        return f"{number(value / THOUSAND, 1)}\u00a0{fmt.kilo_unit}"
     return f"{number(value, 0)}\u00a0{fmt.currency}"
 
 

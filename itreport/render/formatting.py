@@ -22,8 +22,15 @@ class Formatter:
     """All number and date formatting for one document, bound to its locale and currency."""
 
     def __init__(self, locale: str, currency: str) -> None:
+        from itreport.render.i18n import Translator
+
         self.locale = Locale.parse(locale)
         self.currency = currency
+        tr = Translator(locale)
+        # The edition's own words for the units: Swedish tables say "tSEK", and a chart or a
+        # sentence beside them saying "kSEK" would read as another unit.
+        self.kilo_unit = tr("unit_k", currency=currency)
+        self.mega_unit = tr("unit_m", currency=currency)
 
     def number(self, value: Decimal | int | None, places: int = 0) -> str:
         if value is None:
@@ -64,10 +71,10 @@ class Formatter:
 
     def mega(self, value: Decimal | None, places: int = 1) -> str:
         """Amount in millions with the unit, for headline figures: '98.1 MSEK'."""
-        return "–" if value is None else f"{self.number(value / MILLION, places)}\u00a0M{self.currency}"
+        return "–" if value is None else f"{self.number(value / MILLION, places)}\u00a0{self.mega_unit}"
 
     def signed_mega(self, value: Decimal | None, places: int = 1) -> str:
-        return "–" if value is None else f"{self.signed(value / MILLION, places)}\u00a0M{self.currency}"
+        return "–" if value is None else f"{self.signed(value / MILLION, places)}\u00a0{self.mega_unit}"
 
     def percent(self, value: Decimal | None, places: int = 1, signed: bool = False) -> str:
         """`value` is already in percent (12.5 → '12.5%' or '12,5 %').

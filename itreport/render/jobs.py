@@ -1,4 +1,4 @@
-"""Render editions in worker processes, one per core, and return their bytes in edition order.
+"""Render editions: HTML in this process, PDF layouts in worker processes, one per core.
 
 A large division's editions each take seconds to lay out as PDF, and two WeasyPrint renders in
 two processes run almost twice as fast as one after the other. Workers are started with the
@@ -7,28 +7,32 @@ and large heaps that a forked child would inherit. The result is the same bytes 
 in sequence: each job is self-contained (its view, theme and options) and results are
 collected in edition order.
 
-The slowest edition bounds a parallel build, so the PDF layouts are handed out longest first:
-every edition's HTML is rendered first (seconds, in the workers), then the PDFs are queued by
-their expected cost, the seconds the edition's layout took in the previous build into the same
-folder or, without one, the number of elements in its HTML. In edition order, the longest
-layout could start last and leave the other core idle for most of it.
+Only the layouts go to the workers. Their start (about a second: the fork server imports
+WeasyPrint) overlaps with this process rendering every edition's HTML, which would otherwise
+wait idle; templates are compiled once here rather than once per worker. The slowest edition
+bounds a parallel build, so whenever a worker is free it takes the longest layout whose HTML is
+ready. HTML is rendered in the order of the layouts' expected cost, the seconds each took in
+the previous build into the same folder; without them, a layout's cost is estimated from the
+number of elements in its HTML. In edition order, the longest layout could start last and leave
+the other core idle for most of it.
 """
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import multiprocessing
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from itreport.buildcache import code_fingerprint, folder_digest
 from itreport.render.html import render_html
 from itreport.render.sandbox import TemplateFailure
 from itreport.render.theme import DEFAULT_THEME
@@ -53,6 +57,9 @@ class Job:
     HTML gives the same key and the file is intact, the PDF is not laid out again."""
     earlier_seconds: float | None = None
     """Seconds this edition's PDF layout took in the previous build, to schedule longest first."""
+    renderer: str = ""
+    """`buildcache.renderer_fingerprint` of the build (code, theme, libraries, templates),
+    computed once by the build rather than by every worker for every edition."""
 
 
 @dataclass(frozen=True)
@@ -71,12 +78,11 @@ class Rendered:
 
 
 def pdf_source(html: bytes, job: Job) -> str:
-    """Hash of what a PDF is made from: the HTML, the PDF options, the theme and templates it may
-    fetch from, and the code. The same key gives the same PDF bytes."""
+    """Hash of what a PDF is made from: the HTML, the PDF options, and the renderer (the theme and
+    templates it may fetch from, and the code). The same key gives the same PDF bytes."""
     h = hashlib.sha256(html)
     h.update(repr((job.pdf_variant, job.as_of.isoformat(), [str(r) for r in job.roots])).encode())
-    h.update(code_fingerprint().encode())
-    h.update(folder_digest(job.templates).encode())
+    h.update(job.renderer.encode())
     return h.hexdigest()
 
 
@@ -178,8 +184,28 @@ WATCH_SECONDS = 0.5
 """How often a worker checks that the build that started it is still running."""
 
 
+WORKER_NAME = b"itreport-layout"
+"""The name a worker shows in `ps` and `top` (Linux; at most 15 bytes)."""
+
+
+def _start_worker(build_pid: int) -> None:
+    """Worker initializer: name the process, and end it when the build is gone."""
+    _name_process()
+    _watch_build(build_pid)
+
+
+def _name_process() -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(15, WORKER_NAME, 0, 0, 0)  # PR_SET_NAME
+    except (OSError, AttributeError):  # no prctl: the name is only a convenience
+        pass
+
+
 def _watch_build(build_pid: int) -> None:
-    """Worker initializer: end this worker when the build process is gone.
+    """End this worker when the build process is gone.
 
     A build killed by a signal runs no clean-up, and its workers do not notice: each holds its
     own end of the task queue, so no end-of-file ever reaches it, and the fork server waits for
@@ -201,8 +227,12 @@ def _watch_build(build_pid: int) -> None:
 
 def worker_pool(count: int) -> Executor:
     return ProcessPoolExecutor(
-        max_workers=count, mp_context=_context(), initializer=_watch_build, initargs=(os.getpid(),)
+        max_workers=count, mp_context=_context(), initializer=_start_worker, initargs=(os.getpid(),)
     )
+
+
+def worker_ready() -> None:
+    """A first task for each worker: once it has run, that worker is up and can take a layout."""
 
 
 def render_all(
@@ -211,12 +241,14 @@ def render_all(
     done: Callable[[Rendered], None] = lambda _r: None,
     pool_for: Callable[[int], Executor] = worker_pool,
 ) -> list[Rendered]:
-    """Render every job; in worker processes when there is more than one job and core.
+    """Render every job: HTML here, and PDF layouts in worker processes when there is more than
+    one layout to do and more than one core.
 
     `done` is called as each edition is finished; the list returned is in the order of `jobs`.
-    `pool_for(count)` makes the pool (tests pass one that runs each task at once, in order).
+    `pool_for(count)` makes the pool (tests pass one whose tasks run when the test says).
     """
-    count = worker_count(len(jobs), workers)
+    layouts_wanted = sum("pdf" in job.formats for job in jobs)
+    count = worker_count(layouts_wanted, workers) if layouts_wanted > 1 else 1
     if count <= 1:
         out = []
         for job in jobs:
@@ -224,35 +256,81 @@ def render_all(
             done(out[-1])
         return out
     results: dict[int, Rendered] = {}
-    layouts: list[tuple[float, int]] = []  # (cost, job index) of PDFs waiting for a worker
-    running: dict[Future[Rendered], int] = {}
+    ready: list[tuple[float, int]] = []  # (cost, job index) of layouts whose HTML is rendered
+    running: dict[Future[Any], int] = {}  # a worker's first task has the index -1
     pages: dict[int, bytes] = {}
 
     def finish(index: int, result: Rendered) -> None:
         results[index] = result
         done(result)
 
+    def dispatch(pool: Executor) -> None:
+        while ready and len(running) < count:
+            ready.sort()
+            _cost, index = ready.pop()
+            running[pool.submit(render_pdf, jobs[index], pages.pop(index))] = index
+
+    def collect(timeout: float | None) -> None:
+        finished, _pending = wait(running, timeout=timeout, return_when=FIRST_COMPLETED)
+        for future in finished:
+            index = running.pop(future)
+            if index >= 0:
+                finish(index, future.result())
+
     with pool_for(count) as pool:
-        order = sorted(range(len(jobs)), key=lambda i: -(jobs[i].earlier_seconds or 0.0))
-        for index in order:
-            running[pool.submit(render_page, jobs[index])] = index
-        while running or layouts:
-            while layouts and len(running) < count:
-                layouts.sort()
-                _cost, index = layouts.pop()
-                running[pool.submit(render_pdf, jobs[index], pages[index])] = index
-            finished, _pending = wait(running, return_when=FIRST_COMPLETED)
-            for future in finished:
-                index = running.pop(future)
-                result = future.result()
+        # Starting a worker waits for the fork server to import WeasyPrint (most of a second):
+        # a thread starts them while this one renders the HTML.
+        started: list[Future[Any]] = []
+        failed: list[BaseException] = []
+
+        def start() -> None:
+            try:
+                started.extend(pool.submit(worker_ready) for _ in range(count))
+            except BaseException as exc:  # raised again in this thread, below
+                failed.append(exc)
+
+        def workers_up() -> bool:
+            """True once the starting thread is done; its workers' first tasks are then tracked."""
+            if starter.is_alive():
+                return False
+            if failed:
+                raise failed[0]
+            running.update((future, -1) for future in started)
+            started.clear()
+            return True
+
+        starter = threading.Thread(target=start, name="itreport-start-workers")
+        starter.start()
+        up = False
+        try:
+            for index in sorted(range(len(jobs)), key=lambda i: -(jobs[i].earlier_seconds or 0.0)):
                 job = jobs[index]
-                if result.pdf is not None or result.error or "pdf" not in job.formats:
-                    finish(index, result)
-                    continue
-                kept = reuse_pdf(job, result.html)
-                if kept is not None:
-                    finish(index, kept)
-                    continue
-                pages[index] = result.html
-                layouts.append((layout_cost(job, result.html), index))
+                page = render_page(job)
+                kept = None if page.error or "pdf" not in job.formats else reuse_pdf(job, page.html)
+                if page.error or "pdf" not in job.formats or kept is not None:
+                    finish(index, kept or page)
+                else:
+                    pages[index] = page.html
+                    ready.append((layout_cost(job, page.html), index))
+                up = up or workers_up()
+                if up:
+                    collect(timeout=0)
+                    dispatch(pool)
+            starter.join()
+            workers_up()
+            while running or ready:
+                dispatch(pool)
+                collect(timeout=None)
+        except BrokenExecutor:
+            # A worker died (killed, or out of memory): every edition not finished fails clearly.
+            starter.join()
+            for index, job in enumerate(jobs):
+                if index not in results:
+                    results[index] = Rendered(
+                        job.edition,
+                        b"",
+                        None,
+                        error=f"edition '{job.edition}': the process laying out its PDF ended "
+                        "unexpectedly (killed, or out of memory); try again, or with --jobs 1",
+                    )
     return [results[i] for i in range(len(jobs))]
