@@ -353,8 +353,8 @@ class ParseMemo:
     """Files parsed and validated by a long-lived process (`itreport serve`), kept for its next build.
 
     A rebuild after one edit then parses and validates only the edited file: an entry is used
-    only for the same name and the same bytes (SHA-256) (and, for a validated model, the same
-    model class), in memory only (nothing is written or read back). Documents and models are
+    only for the same name and the same bytes (SHA-256), and a validated model only for the same
+    model class too; in memory only (nothing is written or read back). Documents and models are
     shared between builds: nothing downstream changes a document's data, and models are frozen.
     """
 
