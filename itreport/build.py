@@ -19,7 +19,7 @@ from itreport.models.base import month_of
 from itreport.models.briefings import DEFAULT_EDITION, Edition
 from itreport.problems import Note, ProblemsFound, Severity
 from itreport.publish.stage import NewFile, check_folder, publish, sha256
-from itreport.render.jobs import Job, render_all
+from itreport.render.jobs import Job, prepare_workers, render_all
 from itreport.render.theme import DEFAULT_THEME
 from itreport.source.confine import folder_refusal
 from itreport.validate import Validation, validate_folder
@@ -102,6 +102,8 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
         if unknown:
             raise UsageProblem(f"unknown edition {', '.join(unknown)}; editions: {', '.join(sorted(known))}")
         editions = [e for e in editions if e.id in options.editions]
+    if "pdf" in options.formats:
+        prepare_workers(len(editions), options.jobs)
 
     templates = options.templates or default_templates(options.content)
     prov = provenance(options.content, [options.content, *([templates] if templates else [])])

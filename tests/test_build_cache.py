@@ -28,6 +28,7 @@ from itreport.cli import main
 from itreport.render import jobs as render_jobs
 from itreport.render import pdf as render_pdf
 from itreport.render.jobs import Job, Rendered, layout_cost, render_all
+from itreport.render.layout import Layout
 from tests.conftest import replace_in
 
 EDITIONS = (
@@ -239,11 +240,13 @@ class Gated(Executor):
         self.waiting: list[tuple[Future[Any], Callable[..., Any], tuple[Any, ...]]] = []
         self.open = open_now
         self.tasks: list[str] = []
+        self.calls: list[tuple[Future[Any], str, tuple[Any, ...]]] = []
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         future: Future[Any] = Future()
         self.waiting.append((future, fn, args))
         self.tasks.append(fn.__name__)
+        self.calls.append((future, fn.__name__, args))
         if self.open:
             self.start()
         return future
@@ -267,18 +270,20 @@ def test_the_longest_layout_starts_first(monkeypatch: pytest.MonkeyPatch) -> Non
             pool.start()  # the workers are up once every edition's HTML is rendered
         return Rendered(job.edition, b"<p>x</p>" * sizes[job.edition], None)
 
-    def layout(job: Job, html: bytes) -> Rendered:
-        laid_out.append(job.edition)
-        return Rendered(job.edition, html, b"%PDF", pdf_source="key", pdf_seconds=1.0)
+    def layout(task: Layout) -> Rendered:
+        laid_out.append(task.edition)
+        return Rendered(task.edition, task.html, b"%PDF", pdf_source="key", pdf_seconds=1.0)
 
     monkeypatch.setattr(render_jobs, "render_page", page)
-    monkeypatch.setattr(render_jobs, "render_pdf", layout)
+    monkeypatch.setattr(render_jobs, "lay_out", layout)
     jobs = [Job(e, None, None, ("html", "pdf"), (), date(2026, 10, 31), None) for e in sizes]
     results = render_all(jobs, 2, pool_for=lambda _count: pool)
     assert laid_out == ["executive", "management", "finance", "board"]  # by the size of the HTML
     assert [r.edition for r in results] == list(sizes)  # returned in edition order
-    # The HTML is rendered in this process; the workers only lay out (after starting up).
+    # The HTML is rendered in this process; the workers only lay out (after starting up), and
+    # what crosses to them is the HTML and the PDF options, not the edition's view.
     assert pool.tasks == ["worker_ready", "worker_ready", "layout", "layout", "layout", "layout"]
+    assert all(isinstance(args[0], Layout) for _f, name, args in pool.calls if name == "layout")
 
     # Seconds recorded by the last build order the HTML, and a free worker takes each layout
     # as soon as its HTML is ready.
@@ -295,7 +300,7 @@ def test_the_longest_layout_starts_first(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_one_layout_or_html_only_renders_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(render_jobs, "render_page", lambda job: Rendered(job.edition, b"<p>x</p>", None))
     monkeypatch.setattr(
-        render_jobs, "render_pdf", lambda job, html: Rendered(job.edition, html, b"%PDF", pdf_source="k")
+        render_jobs, "lay_out", lambda task: Rendered(task.edition, task.html, b"%PDF", pdf_source="k")
     )
 
     def no_pool(_count: int) -> Executor:

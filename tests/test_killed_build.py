@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from itreport.render.jobs import WORKER_NAME
+from itreport.render.layout import WORKER_NAME
 from tests.conftest import REPO
 
 

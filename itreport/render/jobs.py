@@ -7,25 +7,26 @@ and large heaps that a forked child would inherit. The result is the same bytes 
 in sequence: each job is self-contained (its view, theme and options) and results are
 collected in edition order.
 
-Only the layouts go to the workers. Their start (about a second: the fork server imports
-WeasyPrint) overlaps with this process rendering every edition's HTML, which would otherwise
-wait idle; templates are compiled once here rather than once per worker. The slowest edition
-bounds a parallel build, so whenever a worker is free it takes the longest layout whose HTML is
-ready. HTML is rendered in the order of the layouts' expected cost, the seconds each took in
-the previous build into the same folder; without them, a layout's cost is estimated from the
-number of elements in its HTML. In edition order, the longest layout could start last and leave
-the other core idle for most of it.
+Only the layouts go to the workers (`render.layout`: the HTML and PDF options cross, never the
+view). Their start overlaps with useful work: the fork server, which imports WeasyPrint before
+it can start a worker, is started as soon as the build knows its editions (`prepare_workers`),
+and a thread starts the workers while this process renders every edition's HTML, compiling the
+templates once rather than once per worker. The slowest edition bounds a parallel build, so
+whenever a worker is free it takes the longest layout whose HTML is ready. HTML is rendered in
+the order of the layouts' expected cost, the seconds each took in the previous build into the
+same folder; without them in edition order, and a layout's cost is estimated from the number
+of elements in its HTML.
+
+Measured on the medium demo (2 cores, render stage, median of 3): 16.2 s in sequence; 10.2 s
+with HTML in the workers, 8.9 s like this (bench/RESULTS.md).
 """
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import multiprocessing
 import os
-import sys
 import threading
-import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -34,8 +35,15 @@ from pathlib import Path
 from typing import Any
 
 from itreport.render.html import render_html
+from itreport.render.layout import (
+    Layout,
+    Rendered,
+    lay_out,
+    start_worker,
+    worker_ready,
+)
+from itreport.render.layout import pdf_source as layout_pdf_source
 from itreport.render.sandbox import TemplateFailure
-from itreport.render.theme import DEFAULT_THEME
 
 # What one worker may need for a large edition (Python, WeasyPrint's layout tree, fonts).
 WORKER_MEMORY = 600 * 1024 * 1024
@@ -62,28 +70,19 @@ class Job:
     computed once by the build rather than by every worker for every edition."""
 
 
-@dataclass(frozen=True)
-class Rendered:
-    edition: str
-    html: bytes
-    pdf: bytes | None
-    warnings: tuple[str, ...] = ()
-    error: str | None = None
-    """A template or PDF failure, as the message the user sees (the build stops with it)."""
-    pdf_source: str = ""
-    """Hash of everything the PDF is made from (see `pdf_source`)."""
-    pdf_reused: bool = False
-    pdf_seconds: float | None = None
-    """Seconds the PDF layout took (recorded for the next build's scheduling; never in an output)."""
+def layout_of(job: Job, html: bytes) -> Layout:
+    """What a worker needs to lay out the edition's PDF: the HTML and the PDF options, not the view."""
+    return Layout(job.edition, html, job.roots, job.as_of, job.pdf_variant, job.renderer)
 
 
 def pdf_source(html: bytes, job: Job) -> str:
-    """Hash of what a PDF is made from: the HTML, the PDF options, and the renderer (the theme and
-    templates it may fetch from, and the code). The same key gives the same PDF bytes."""
-    h = hashlib.sha256(html)
-    h.update(repr((job.pdf_variant, job.as_of.isoformat(), [str(r) for r in job.roots])).encode())
-    h.update(job.renderer.encode())
-    return h.hexdigest()
+    """Hash of what the edition's PDF is made from (`layout.pdf_source`)."""
+    return layout_pdf_source(layout_of(job, html))
+
+
+def render_pdf(job: Job, html: bytes) -> Rendered:
+    """Lay out the edition's HTML as PDF, in this process."""
+    return lay_out(layout_of(job, html))
 
 
 def render_page(job: Job) -> Rendered:
@@ -112,30 +111,19 @@ def reuse_pdf(job: Job, html: bytes) -> Rendered | None:
     return Rendered(job.edition, html, earlier, pdf_source=source, pdf_reused=True)
 
 
-def render_pdf(job: Job, html: bytes) -> Rendered:
-    """Lay out the edition's HTML as PDF (the second half of `render`). WeasyPrint is imported
-    only here, when a PDF is laid out."""
-    from itreport.render.pdf import RenderError, html_to_pdf
-
-    start = time.perf_counter()
-    try:
-        pdf, warnings = html_to_pdf(
-            html.decode("utf-8"), DEFAULT_THEME, list(job.roots), job.as_of, job.pdf_variant
-        )
-    except RenderError as exc:
-        return Rendered(job.edition, b"", None, error=f"edition '{job.edition}': {exc}")
-    seconds = round(time.perf_counter() - start, 3)
-    return Rendered(
-        job.edition, html, pdf, tuple(warnings), pdf_source=pdf_source(html, job), pdf_seconds=seconds
-    )
-
-
 def render(job: Job) -> Rendered:
     """HTML, then PDF if asked for (and not kept from the earlier build)."""
     page = render_page(job)
     if page.error or "pdf" not in job.formats:
         return page
     return reuse_pdf(job, page.html) or render_pdf(job, page.html)
+
+
+def html_order(jobs: Sequence[Job]) -> list[int]:
+    """The order to render HTML in: longest layout first by the previous build's seconds, so
+    the longest layouts can start first. Without them, the editions' order: the size of an
+    edition's view was tried as a guess and ordered the medium demo's layouts worse."""
+    return sorted(range(len(jobs)), key=lambda i: -(jobs[i].earlier_seconds or 0.0))
 
 
 def layout_cost(job: Job, html: bytes) -> float:
@@ -176,63 +164,32 @@ def _context() -> Any:
     ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if ctx.get_start_method() == "forkserver":
         # Workers fork from a server that has already imported the renderer (and WeasyPrint).
-        ctx.set_forkserver_preload(["itreport.render.jobs", "itreport.render.pdf"])
+        # Only the layout's own modules: the workers never render HTML, and importing the rest
+        # (Jinja, Babel, the models) delayed the first layout by a third of a second.
+        ctx.set_forkserver_preload(["itreport.render.layout", "itreport.render.pdf"])
     return ctx
 
 
-WATCH_SECONDS = 0.5
-"""How often a worker checks that the build that started it is still running."""
+def prepare_workers(layouts: int, requested: int = 0) -> None:
+    """Start the fork server now, when a build will likely lay out `layouts` PDFs in workers.
 
-
-WORKER_NAME = b"itreport-layout"
-"""The name a worker shows in `ps` and `top` (Linux; at most 15 bytes)."""
-
-
-def _start_worker(build_pid: int) -> None:
-    """Worker initializer: name the process, and end it when the build is gone."""
-    _name_process()
-    _watch_build(build_pid)
-
-
-def _name_process() -> None:
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(15, WORKER_NAME, 0, 0, 0)  # PR_SET_NAME
-    except (OSError, AttributeError):  # no prctl: the name is only a convenience
-        pass
-
-
-def _watch_build(build_pid: int) -> None:
-    """End this worker when the build process is gone.
-
-    A build killed by a signal runs no clean-up, and its workers do not notice: each holds its
-    own end of the task queue, so no end-of-file ever reaches it, and the fork server waits for
-    them. Left alone they would go on laying out PDFs nobody will write, then idle for ever.
+    The server imports WeasyPrint before it can start a worker (most of a second). Started as
+    soon as the build knows its editions, that import overlaps with the analysis and the HTML;
+    this call does not wait for it. If no layout is needed after all, the server only ends with
+    the build.
     """
+    if layouts < 2 or worker_count(layouts, requested) < 2:
+        return
+    if _context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
 
-    def watch() -> None:
-        while True:
-            time.sleep(WATCH_SECONDS)
-            try:
-                os.kill(build_pid, 0)
-            except ProcessLookupError:
-                os._exit(1)
-            except PermissionError:  # the pid was reused by another user's process: ours is gone
-                os._exit(1)
-
-    threading.Thread(target=watch, name="itreport-watch-build", daemon=True).start()
+        forkserver.ensure_running()
 
 
 def worker_pool(count: int) -> Executor:
     return ProcessPoolExecutor(
-        max_workers=count, mp_context=_context(), initializer=_start_worker, initargs=(os.getpid(),)
+        max_workers=count, mp_context=_context(), initializer=start_worker, initargs=(os.getpid(),)
     )
-
-
-def worker_ready() -> None:
-    """A first task for each worker: once it has run, that worker is up and can take a layout."""
 
 
 def render_all(
@@ -268,7 +225,7 @@ def render_all(
         while ready and len(running) < count:
             ready.sort()
             _cost, index = ready.pop()
-            running[pool.submit(render_pdf, jobs[index], pages.pop(index))] = index
+            running[pool.submit(lay_out, layout_of(jobs[index], pages.pop(index)))] = index
 
     def collect(timeout: float | None) -> None:
         finished, _pending = wait(running, timeout=timeout, return_when=FIRST_COMPLETED)
@@ -303,7 +260,7 @@ def render_all(
         starter.start()
         up = False
         try:
-            for index in sorted(range(len(jobs)), key=lambda i: -(jobs[i].earlier_seconds or 0.0)):
+            for index in html_order(jobs):
                 job = jobs[index]
                 page = render_page(job)
                 kept = None if page.error or "pdf" not in job.formats else reuse_pdf(job, page.html)
