@@ -37,7 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,6 +84,10 @@ class Table(list[Row]):
     def append(self, row: Row) -> None:
         super().append(row)
         print(row, flush=True)
+
+    def extend(self, rows: Iterable[Row]) -> None:
+        for row in rows:
+            self.append(row)
 
 
 def best(fn: Callable[[], Any], runs: int = 2, clock: Callable[[], float] = time.perf_counter) -> float:

@@ -36,6 +36,8 @@ def validate(
     load are not checked (they would be misleading "unknown" errors). Content with any error is
     not handed on.
     """
+    # Everything that allocates per problem stays inside the pause too: thousands of problems
+    # made the collector scan the freshly loaded division while sorting them (0.4 s on large).
     with paused_gc():
         result = load_content(source, private)
         problems = list(result.problems)
@@ -45,14 +47,14 @@ def validate(
             problems.extend(run_checks(content))
         if any(p.is_error for p in problems):
             content = None
-    hidden = {private.display(rel) for rel in private.files()} if private is not None else set()
-    secrets = restricted_values([doc for name, doc in result.documents.items() if name in hidden])
-    if secrets:  # compiled once: a large division can have thousands of problems and of values
-        patterns = _secret_patterns(secrets)
-        problems = [redact(p, patterns, strict=p.file in hidden) for p in problems]
-    # The private folder's lines are never echoed: validation output may end up in a CI log.
-    sources = {name: doc.text for name, doc in result.documents.items() if name not in hidden}
-    return Validation(content, sort_problems(problems), sources)
+        hidden = {private.display(rel) for rel in private.files()} if private is not None else set()
+        secrets = restricted_values([doc for name, doc in result.documents.items() if name in hidden])
+        if secrets:  # compiled once: a large division can have thousands of problems and of values
+            patterns = _secret_patterns(secrets)
+            problems = [redact(p, patterns, strict=p.file in hidden) for p in problems]
+        # The private folder's lines are never echoed: validation output may end up in a CI log.
+        sources = {name: doc.text for name, doc in result.documents.items() if name not in hidden}
+        return Validation(content, sort_problems(problems), sources)
 
 
 def validate_folder(content: Path, private: Path | None = None) -> Validation:
