@@ -230,3 +230,26 @@ def test_cli_subprocess_no_traceback_on_bad_data(content: Path) -> None:
     assert proc.returncode == 1
     assert "content/people.yaml:" in proc.stdout and "error: YAML syntax error" in proc.stdout
     assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_a_template_nesting_thousands_of_elements_is_an_error_not_a_traceback(content: Path) -> None:
+    """WeasyPrint lays out nested boxes recursively; a hostile override that opens thousands of
+    elements ended the build with a RecursionError traceback (review finding)."""
+    templates = content.parent / "templates"
+    templates.mkdir()
+    (templates / "briefing.html").write_text(
+        '{% extends "default:briefing.html" %}'
+        "{% block body %}{% for i in range(3000) %}<div>{% endfor %}{{ super() }}{% endblock %}"
+    )
+    before = set(Path(".").iterdir())
+    proc = subprocess.run(
+        [sys.executable, "-m", "itreport", "build", "content", "--jobs", "1"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert "nests its elements too deeply to lay out" in proc.stderr
+    assert "earlier outputs were left as they were" in proc.stderr
+    assert set(Path(".").iterdir()) == before  # nothing written

@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from dataclasses import replace
@@ -28,7 +29,7 @@ from itreport.cli import main
 from itreport.render import jobs as render_jobs
 from itreport.render import pdf as render_pdf
 from itreport.render.jobs import Job, Rendered, layout_cost, render_all
-from itreport.render.layout import Layout
+from itreport.render.layout import Layout, build_gone
 from tests.conftest import replace_in
 
 EDITIONS = (
@@ -310,3 +311,52 @@ def test_one_layout_or_html_only_renders_in_this_process(monkeypatch: pytest.Mon
     assert [r.pdf for r in render_all(html_only, 2, pool_for=no_pool)] == [None, None, None]
     one_pdf = [*html_only, Job("d", None, None, ("html", "pdf"), (), date(2026, 10, 31), None)]
     assert [r.pdf for r in render_all(one_pdf, 2, pool_for=no_pool)] == [None, None, None, b"%PDF"]
+
+
+def test_a_failed_edition_stops_the_work_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A template error in one edition used to be reported only after every other edition's
+    PDF had been laid out (minutes on a large division) for a build that writes nothing."""
+    laid_out: list[str] = []
+
+    def page(job: Job) -> Rendered:
+        if job.edition == "executive":
+            return Rendered(job.edition, b"", None, error="template error in 'executive'")
+        return Rendered(job.edition, b"<p>x</p>", None)
+
+    def layout(task: Layout) -> Rendered:
+        laid_out.append(task.edition)
+        return Rendered(task.edition, task.html, b"%PDF", pdf_source="key", pdf_seconds=1.0)
+
+    monkeypatch.setattr(render_jobs, "render_page", page)
+    monkeypatch.setattr(render_jobs, "lay_out", layout)
+    jobs = [
+        Job(e, None, None, ("html", "pdf"), (), date(2026, 10, 31), None)
+        for e in ("board", "executive", "finance", "management")
+    ]
+    for pool_for in (lambda _count: Gated(open_now=True), lambda _count: Gated()):
+        laid_out.clear()
+        results = render_all(jobs, 2, pool_for=pool_for)
+        assert laid_out in ([], ["board"])  # nothing after the failing edition's HTML
+        errors = {r.edition: r.error for r in results}
+        assert (
+            errors["executive"]
+            == errors["finance"]
+            == errors["management"]
+            == "template error in 'executive'"
+        )
+    # In sequence the same: the first failure ends the build's work.
+    laid_out.clear()
+    results = render_all(jobs, 1)
+    assert laid_out == ["board"] and results[3].error == "template error in 'executive'"
+
+
+def test_a_zombie_build_counts_as_gone() -> None:
+    """A build that has exited but is not yet collected (a zombie) still answers kill(pid, 0);
+    a worker that waited for it kept the caller's pipes open for ever."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    deadline = time.monotonic() + 30
+    while not build_gone(child.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert build_gone(child.pid)
+    assert child.poll() == 0  # it was a zombie until now: gone, though still listed
+    assert not build_gone(os.getpid())

@@ -146,6 +146,6 @@ def test_a_killed_worker_stops_the_build_with_a_clear_error(tmp_path: Path) -> N
             build.kill()
     assert build.returncode == 1, stdout + err
     assert "Traceback" not in err
-    assert "ended unexpectedly (killed, or out of memory)" in err
+    assert "ended unexpectedly (killed, out of memory, or crashed)" in err
     assert "earlier outputs were left as they were" in err
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before

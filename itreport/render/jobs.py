@@ -23,14 +23,17 @@ with HTML in the workers, 8.9 s like this (bench/RESULTS.md).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -202,20 +205,25 @@ def render_all(
     one layout to do and more than one core.
 
     `done` is called as each edition is finished; the list returned is in the order of `jobs`.
+    The first edition that fails ends the work: the editions not finished by then carry the same
+    error (the build stops with it), rather than the build laying out PDFs it will throw away.
     `pool_for(count)` makes the pool (tests pass one whose tasks run when the test says).
     """
     layouts_wanted = sum("pdf" in job.formats for job in jobs)
     count = worker_count(layouts_wanted, workers) if layouts_wanted > 1 else 1
     if count <= 1:
-        out = []
+        out: list[Rendered] = []
         for job in jobs:
             out.append(render(job))
             done(out[-1])
+            if out[-1].error:
+                return _failed(jobs, {i: r for i, r in enumerate(out)}, out[-1].error)
         return out
     results: dict[int, Rendered] = {}
     ready: list[tuple[float, int]] = []  # (cost, job index) of layouts whose HTML is rendered
     running: dict[Future[Any], int] = {}  # a worker's first task has the index -1
     pages: dict[int, bytes] = {}
+    pids: list[int] = []  # the workers' own process ids, to end them if the build stops early
 
     def finish(index: int, result: Rendered) -> None:
         results[index] = result
@@ -227,67 +235,140 @@ def render_all(
             _cost, index = ready.pop()
             running[pool.submit(lay_out, layout_of(jobs[index], pages.pop(index)))] = index
 
-    def collect(timeout: float | None) -> None:
+    def collect(timeout: float | None) -> str | None:
+        """Take in finished tasks; the error of the first edition that failed, if any."""
         finished, _pending = wait(running, timeout=timeout, return_when=FIRST_COMPLETED)
         for future in finished:
             index = running.pop(future)
-            if index >= 0:
-                finish(index, future.result())
-
-    with pool_for(count) as pool:
-        # Starting a worker waits for the fork server to import WeasyPrint (most of a second):
-        # a thread starts them while this one renders the HTML.
-        started: list[Future[Any]] = []
-        failed: list[BaseException] = []
-
-        def start() -> None:
+            if index < 0:
+                pid = future.result()
+                if isinstance(pid, int):
+                    pids.append(pid)
+                continue
+            result: Rendered
             try:
-                started.extend(pool.submit(worker_ready) for _ in range(count))
-            except BaseException as exc:  # raised again in this thread, below
-                failed.append(exc)
+                result = future.result()
+            except BrokenExecutor:
+                raise
+            except Exception as exc:  # a worker's failure is the edition's error, never a traceback
+                result = Rendered(jobs[index].edition, b"", None, error=_crashed(jobs[index], exc))
+            finish(index, result)
+            if result.error:
+                return result.error
+        return None
 
-        def workers_up() -> bool:
-            """True once the starting thread is done; its workers' first tasks are then tracked."""
-            if starter.is_alive():
-                return False
-            if failed:
-                raise failed[0]
-            running.update((future, -1) for future in started)
-            started.clear()
-            return True
+    pool = pool_for(count)
+    # Starting a worker waits for the fork server to import WeasyPrint (most of a second): a
+    # thread starts them while this one renders the HTML.
+    started: list[Future[Any]] = []
+    failed: list[BaseException] = []
 
-        starter = threading.Thread(target=start, name="itreport-start-workers")
-        starter.start()
-        up = False
+    def start() -> None:
         try:
-            for index in html_order(jobs):
-                job = jobs[index]
-                page = render_page(job)
-                kept = None if page.error or "pdf" not in job.formats else reuse_pdf(job, page.html)
-                if page.error or "pdf" not in job.formats or kept is not None:
-                    finish(index, kept or page)
-                else:
-                    pages[index] = page.html
-                    ready.append((layout_cost(job, page.html), index))
-                up = up or workers_up()
-                if up:
-                    collect(timeout=0)
-                    dispatch(pool)
-            starter.join()
-            workers_up()
-            while running or ready:
+            started.extend(pool.submit(worker_ready) for _ in range(count))
+        except BaseException as exc:  # raised again in the build's thread, below
+            failed.append(exc)
+
+    def workers_up() -> bool:
+        """True once the starting thread is done; its workers' first tasks are then tracked."""
+        if starter.is_alive():
+            return False
+        if failed:
+            # Starting a worker fails when the pool broke meanwhile (a worker killed while the
+            # next one started: its queues are closed) or processes cannot be made at all.
+            raise BrokenExecutor(f"{type(failed[0]).__name__}: {failed[0]}") from failed[0]
+        running.update((future, -1) for future in started)
+        started.clear()
+        return True
+
+    starter = threading.Thread(target=start, name="itreport-start-workers")
+    starter.start()
+    error: str | None = None
+    previous_hook = threading.excepthook
+    threading.excepthook = partial(_quiet_when_broken, pool, previous_hook)
+    try:
+        up = False
+        for index in html_order(jobs):
+            job = jobs[index]
+            page = render_page(job)
+            kept = None if page.error or "pdf" not in job.formats else reuse_pdf(job, page.html)
+            if page.error or "pdf" not in job.formats or kept is not None:
+                finish(index, kept or page)
+                error = page.error
+            else:
+                pages[index] = page.html
+                ready.append((layout_cost(job, page.html), index))
+            up = up or workers_up()
+            if up and not error:
+                error = collect(timeout=0)
                 dispatch(pool)
-                collect(timeout=None)
-        except BrokenExecutor:
-            # A worker died (killed, or out of memory): every edition not finished fails clearly.
-            starter.join()
-            for index, job in enumerate(jobs):
-                if index not in results:
-                    results[index] = Rendered(
-                        job.edition,
-                        b"",
-                        None,
-                        error=f"edition '{job.edition}': the process laying out its PDF ended "
-                        "unexpectedly (killed, or out of memory); try again, or with --jobs 1",
-                    )
+            if error:
+                break
+        starter.join()
+        workers_up()
+        while (running or ready) and not error:
+            dispatch(pool)
+            error = collect(timeout=None)
+    except BrokenExecutor:
+        error = (
+            "a process laying out the PDFs could not start or ended unexpectedly (killed, out of "
+            "memory, or crashed); try again, or with --jobs 1"
+        )
+    except BaseException:
+        _stop(pool, starter, running, pids)
+        raise
+    finally:
+        if error:
+            _stop(pool, starter, running, pids)
+        threading.excepthook = previous_hook
+    if error:
+        return _failed(jobs, results, error)
+    pool.shutdown(wait=True)
     return [results[i] for i in range(len(jobs))]
+
+
+def _quiet_when_broken(pool: Executor, previous: Any, args: threading.ExceptHookArgs) -> None:
+    """While a broken pool shuts down, its manager thread can trip over a worker that the
+    starting thread was adding at that moment (CPython's pool iterates its processes without a
+    lock) and print a traceback under the build's clear error; it is dropped then."""
+    if getattr(pool, "_broken", False):
+        return
+    previous(args)
+
+
+def _crashed(job: Job, exc: BaseException) -> str:
+    return f"edition '{job.edition}': the PDF could not be laid out ({type(exc).__name__})"
+
+
+def _failed(jobs: Sequence[Job], results: dict[int, Rendered], error: str) -> list[Rendered]:
+    """Every job's result, the ones not finished carrying `error` (the build stops with it)."""
+    return [results.get(i) or Rendered(job.edition, b"", None, error=error) for i, job in enumerate(jobs)]
+
+
+def _stop(
+    pool: Executor, starter: threading.Thread, running: dict[Future[Any], int], pids: list[int]
+) -> None:
+    """End the work at once: nothing queued runs, and the workers' layouts are abandoned.
+
+    Shutting the pool down waits for the layouts that are running, seconds each on a large
+    division, for PDFs nobody will write; so the workers are ended first.
+    """
+    starter.join()
+    for future, index in running.items():
+        if index < 0 and future.done() and not future.cancelled() and future.exception() is None:
+            pids.append(future.result())
+        future.cancel()
+    # A worker killed while it held the task queue's lock leaves the others blocked on it for
+    # ever, and the interpreter's exit waits for them: every process of the pool is ended,
+    # including one the starting thread added after the pool broke (ProcessPoolExecutor keeps
+    # them in `_processes`; the ids the workers reported cover a pool without it).
+    processes = getattr(pool, "_processes", None)
+    for process in list(processes.values()) if isinstance(processes, dict) else []:
+        with contextlib.suppress(Exception):  # already ended
+            process.kill()
+    for pid in set(pids) - {os.getpid()}:  # a pool that runs tasks in this process reports this one
+        with contextlib.suppress(OSError):  # already gone
+            os.kill(pid, signal.SIGKILL)
+    # With its processes ended the pool shuts down at once; waiting for it keeps its manager
+    # thread from reporting closed pipes while the interpreter exits.
+    pool.shutdown(wait=True, cancel_futures=True)

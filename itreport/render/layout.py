@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import os
+import signal
 import sys
 import threading
 import time
@@ -70,6 +71,23 @@ def lay_out(layout: Layout) -> Rendered:
         )
     except RenderError as exc:
         return Rendered(layout.edition, b"", None, error=f"edition '{layout.edition}': {exc}")
+    except RecursionError:
+        # WeasyPrint lays out nested boxes recursively: a template nesting thousands of elements
+        # (a hostile override can) ends it, and the user gets a message, not a traceback.
+        return Rendered(
+            layout.edition,
+            b"",
+            None,
+            error=f"edition '{layout.edition}': the page nests its elements too deeply to lay out; "
+            "check the template overrides for a loop that opens elements without closing them",
+        )
+    except Exception as exc:  # WeasyPrint's own failures on odd input: a message, not a traceback
+        return Rendered(
+            layout.edition,
+            b"",
+            None,
+            error=f"edition '{layout.edition}': the PDF could not be laid out ({type(exc).__name__}: {exc})",
+        )
     seconds = round(time.perf_counter() - start, 3)
     return Rendered(
         layout.edition,
@@ -88,13 +106,17 @@ WORKER_NAME = b"itreport-layout"
 """The name a worker shows in `ps` and `top` (Linux; at most 15 bytes)."""
 
 
-def worker_ready() -> None:
-    """A first task for each worker: once it has run, that worker is up and can take a layout."""
+def worker_ready() -> int:
+    """A first task for each worker: once it has run, that worker is up and can take a layout.
+    Its process id lets the build end it at once if the build stops early."""
+    return os.getpid()
 
 
 def start_worker(build_pid: int) -> None:
-    """Worker initializer: name the process, and end it when the build is gone."""
+    """Worker initializer: name the process, end it quietly on Ctrl-C (the build reports the
+    interruption; a traceback from each worker would bury it), and when the build is gone."""
     _name_process()
+    signal.signal(signal.SIGINT, lambda _signum, _frame: os._exit(130))
     _watch_build(build_pid)
 
 
@@ -119,11 +141,26 @@ def _watch_build(build_pid: int) -> None:
     def watch() -> None:
         while True:
             time.sleep(WATCH_SECONDS)
-            try:
-                os.kill(build_pid, 0)
-            except ProcessLookupError:
-                os._exit(1)
-            except PermissionError:  # the pid was reused by another user's process: ours is gone
+            if build_gone(build_pid):
                 os._exit(1)
 
     threading.Thread(target=watch, name="itreport-watch-build", daemon=True).start()
+
+
+def build_gone(pid: int) -> bool:
+    """Whether the build process has ended: no such process, another user's (the id was reused),
+    or a zombie, ended but not yet collected by whatever started it. A zombie still answers to
+    `kill(pid, 0)`; a worker that waited for it to be collected kept the build's output pipes
+    open, and a caller reading them to the end waited for ever."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            state = fh.read().rsplit(b")", 1)[1].split()[0]
+    except (OSError, IndexError):  # no /proc: a zombie cannot be told from a running process
+        return False
+    return state in (b"Z", b"X")
