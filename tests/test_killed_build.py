@@ -34,34 +34,27 @@ def _tagged(tag: str) -> list[int]:
     return found
 
 
-@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc")
-@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: a build starts no workers")
-def test_workers_end_when_the_build_is_killed(tmp_path: Path) -> None:
-    content = tmp_path / "content"
-    shutil.copytree(REPO / "content", content)
-    tag = uuid.uuid4().hex
+def _parallel_build(tmp_path: Path, tag: str, output: int | None) -> subprocess.Popen[str]:
+    """`itreport build content --out out --jobs 2` on a copy of the example, its processes tagged."""
     env = {
         **os.environ,
         "PYTHONPATH": str(REPO),
         "ITREPORT_CACHE": str(tmp_path / "cache"),  # nothing to replay: the PDFs are laid out
         "ITREPORT_TEST_TAG": tag,
     }
-    build = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "itreport",
-            "build",
-            str(content),
-            "--out",
-            str(tmp_path / "out"),
-            "--jobs",
-            "2",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    command = ["build", str(tmp_path / "content"), "--out", str(tmp_path / "out"), "--jobs", "2"]
+    return subprocess.Popen(
+        [sys.executable, "-m", "itreport", *command], env=env, stdout=output, stderr=output, text=True
     )
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc")
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: a build starts no workers")
+def test_workers_end_when_the_build_is_killed(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    tag = uuid.uuid4().hex
+    build = _parallel_build(tmp_path, tag, subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120
         # Counting every tagged process would also count a passing git or compiler.
@@ -113,25 +106,7 @@ def test_a_killed_worker_stops_the_build_with_a_clear_error(tmp_path: Path) -> N
     assert earlier.returncode == 0, earlier.stderr
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     tag = uuid.uuid4().hex
-    env = {**os.environ, "PYTHONPATH": str(REPO), "ITREPORT_CACHE": str(tmp_path / "cache")}
-    env["ITREPORT_TEST_TAG"] = tag
-    build = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "itreport",
-            "build",
-            str(content),
-            "--out",
-            str(tmp_path / "out"),
-            "--jobs",
-            "2",
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    build = _parallel_build(tmp_path, tag, subprocess.PIPE)
     try:
         deadline = time.monotonic() + 120
         workers: list[int] = []
