@@ -122,8 +122,16 @@ def test_unchanged_editions_are_not_rendered_again(
     assert EditionRecords(out).pdf_seconds("people") == seconds["people"]
 
 
+def test_a_pdf_job_cannot_leave_out_the_renderer() -> None:
+    """The renderer's fingerprint is part of every PDF's key: a job without it would keep an
+    earlier PDF after the templates changed."""
+    with pytest.raises(ValueError, match="renderer"):
+        Job("board", None, None, ("html", "pdf"), (), date(2026, 10, 31), None)
+    Job("board", None, None, ("html",), (), date(2026, 10, 31), None)  # HTML alone needs none
+
+
 def test_the_longest_layout_is_expected_from_the_last_build_or_the_html() -> None:
-    job = Job("board", None, None, ("html", "pdf"), (), date(2026, 10, 31), None)
+    job = Job("board", None, None, ("html", "pdf"), (), date(2026, 10, 31), None, renderer="r")
     small, large = b"<p>a</p>" * 10, b"<p>a</p>" * 1000
     assert layout_cost(job, large) > layout_cost(job, small)
     timed = replace(job, earlier_seconds=2.5)
@@ -277,7 +285,7 @@ def test_the_longest_layout_starts_first(monkeypatch: pytest.MonkeyPatch) -> Non
 
     monkeypatch.setattr(render_jobs, "render_page", page)
     monkeypatch.setattr(render_jobs, "lay_out", layout)
-    jobs = [Job(e, None, None, ("html", "pdf"), (), date(2026, 10, 31), None) for e in sizes]
+    jobs = [Job(e, None, None, ("html", "pdf"), (), date(2026, 10, 31), None, renderer="r") for e in sizes]
     results = render_all(jobs, 2, pool_for=lambda _count: pool)
     assert laid_out == ["executive", "management", "finance", "board"]  # by the size of the HTML
     assert [r.edition for r in results] == list(sizes)  # returned in edition order
@@ -309,7 +317,7 @@ def test_one_layout_or_html_only_renders_in_this_process(monkeypatch: pytest.Mon
 
     html_only = [Job(e, None, None, ("html",), (), date(2026, 10, 31), None) for e in ("a", "b", "c")]
     assert [r.pdf for r in render_all(html_only, 2, pool_for=no_pool)] == [None, None, None]
-    one_pdf = [*html_only, Job("d", None, None, ("html", "pdf"), (), date(2026, 10, 31), None)]
+    one_pdf = [*html_only, Job("d", None, None, ("html", "pdf"), (), date(2026, 10, 31), None, renderer="r")]
     assert [r.pdf for r in render_all(one_pdf, 2, pool_for=no_pool)] == [None, None, None, b"%PDF"]
 
 
@@ -330,7 +338,7 @@ def test_a_failed_edition_stops_the_work_at_once(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(render_jobs, "render_page", page)
     monkeypatch.setattr(render_jobs, "lay_out", layout)
     jobs = [
-        Job(e, None, None, ("html", "pdf"), (), date(2026, 10, 31), None)
+        Job(e, None, None, ("html", "pdf"), (), date(2026, 10, 31), None, renderer="r")
         for e in ("board", "executive", "finance", "management")
     ]
     for pool_for in (lambda _count: Gated(open_now=True), lambda _count: Gated()):

@@ -72,6 +72,12 @@ class Job:
     """`buildcache.renderer_fingerprint` of the build (code, theme, libraries, templates),
     computed once by the build rather than by every worker for every edition."""
 
+    def __post_init__(self) -> None:
+        # Without it a PDF's key would not cover the code and templates, and an earlier PDF
+        # would be kept after a template changed.
+        if "pdf" in self.formats and not self.renderer:
+            raise ValueError(f"edition '{self.edition}': a PDF job needs the renderer's fingerprint")
+
 
 def layout_of(job: Job, html: bytes) -> Layout:
     """What a worker needs to lay out the edition's PDF: the HTML and the PDF options, not the view."""
