@@ -172,9 +172,9 @@ def _context() -> Any:
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if ctx.get_start_method() == "forkserver":
-        # Workers fork from a server that has already imported the renderer (and WeasyPrint).
-        # Only the layout's own modules: the workers never render HTML, and importing the rest
-        # (Jinja, Babel, the models) delayed the first layout by a third of a second.
+        # Workers fork from a server that has already imported the layout's own modules and
+        # WeasyPrint; they never render HTML, and importing the rest (Jinja, Babel, the models)
+        # delayed the first layout by a third of a second.
         ctx.set_forkserver_preload(["itreport.render.layout", "itreport.render.pdf"])
     return ctx
 
@@ -297,7 +297,7 @@ def render_all(
         for index in html_order(jobs):
             job = jobs[index]
             page = render_page(job)
-            kept = None if page.error or "pdf" not in job.formats else reuse_pdf(job, page.html)
+            kept = None if page.error else reuse_pdf(job, page.html)
             if page.error or "pdf" not in job.formats or kept is not None:
                 finish(index, kept or page)
                 error = page.error
