@@ -7,6 +7,7 @@ against its pydantic model, and collects every problem before giving up. Cross-f
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from functools import lru_cache
@@ -87,10 +88,14 @@ class Content:
     documents: dict[str, Document] = field(default_factory=dict)
     label: str = ""
     incomplete: set[str] = field(default_factory=set)
-    tracked: set[str] | None = None
+    """Kinds with a file that failed to load: references into them are not checked."""
+    tracked: Container[str] | None = None
     """Display names of content files that git tracks (None when not in a git repository)."""
     private_sources: dict[str, Model] = field(default_factory=dict)
-    """Kinds with a file that failed to load: references into them are not checked."""
+    """Each private record merged into a person, by person id (located in the private file)."""
+    files: list[Model] = field(default_factory=list)
+    """The model of each content file that validated, in file order (not the private folder's):
+    a rule that works file by file can be replayed for a file that did not change (`per_entity`)."""
 
     def where(self, entity: Model, *keys: str | int, at_key: bool = False) -> tuple[str, Position]:
         """File and position of an entity (or a value below it) for a problem message."""
@@ -140,6 +145,7 @@ def load_content(source: ContentSource, private: ContentSource | None = None) ->
     """Parse and validate every content file (and the private folder); never raises for bad data."""
     problems: list[Problem] = []
     by_kind: dict[str, list[Any]] = {kind: [] for kind in KINDS}
+    files: list[Model] = []
     documents: dict[str, Document] = {}
     incomplete: set[str] = set()
     for rel, doc, file_problems in read_all(source):
@@ -179,6 +185,7 @@ def load_content(source: ContentSource, private: ContentSource | None = None) ->
             incomplete.add(kind)
         else:
             by_kind[kind].append(obj)
+            files.append(obj)
 
     divisions: list[Division] = by_kind["division"]
     if not divisions:
@@ -197,7 +204,9 @@ def load_content(source: ContentSource, private: ContentSource | None = None) ->
             )
         return LoadResult(None, problems, documents)
 
-    content = Content(division=divisions[0], documents=documents, label=source.label, incomplete=incomplete)
+    content = Content(
+        division=divisions[0], documents=documents, label=source.label, incomplete=incomplete, files=files
+    )
     for teams in _typed(by_kind["teams"], TeamsFile):
         content.teams.extend(teams.teams)
     for people in _typed(by_kind["people"], PeopleFile):

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
+
+from itreport.source.stamps import FileStamp, settled
 
 
 def _git(cwd: Path, *args: str) -> str | None:
@@ -51,31 +55,82 @@ def relative_to_root(root: Path, path: Path) -> str:
     return path.resolve().relative_to(root.resolve()).as_posix()
 
 
-def tracked_files(folder: Path) -> set[Path] | None:
-    """Absolute paths of the files git tracks below `folder`, or None outside a repository."""
+def tracked_files(folder: Path) -> set[str] | None:
+    """Real paths of the files git tracks below `folder`, or None outside a repository."""
     top = _git(folder, "rev-parse", "--show-toplevel")
     if top is None:
         return None
     listing = _git(folder, "ls-files", "-z", "--full-name", ".")
     if listing is None:
         return None
-    root = Path(top)
-    resolve = resolver()
-    return {resolve(root / name) for name in listing.split("\0") if name}
+    real = real_paths()
+    return {real(os.path.join(top, name)) for name in listing.split("\0") if name}
+
+
+_ELSEWHERE = frozenset(("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR"))
+
+
+def listing_key(folder: Path) -> Hashable | None:
+    """What changes whenever `tracked_files(folder)` could answer differently (None: cannot tell).
+
+    Git finds the repository by looking for `.git` in the folder and each folder above it, and
+    `ls-files` answers from the index alone. So the answer stands while the same `.git` folder
+    is found, and it and its index keep their stamps; git rewrites the index by renaming a new
+    one over it, which gives a new inode and new times. A repository or index named by the
+    environment (GIT_DIR, GIT_INDEX_FILE…), a `.git` file (worktrees, submodules) or a stamp
+    too recent to trust (see `itreport.source.stamps.settled`) give None: then git is asked
+    every time.
+    """
+    settings = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("GIT_")))
+    if any(k in _ELSEWHERE for k, _v in settings):
+        return None
+    seen_ns = time.time_ns()
+    here = os.path.realpath(folder)
+    probe = here
+    while True:
+        dot_git = os.path.join(probe, ".git")
+        try:
+            st = os.lstat(dot_git)
+        except FileNotFoundError:
+            parent = os.path.dirname(probe)
+            if parent == probe:
+                return (here, settings, None)  # no repository: git is asked again once a .git appears
+            probe = parent
+            continue
+        except OSError:
+            return None
+        if not stat.S_ISDIR(st.st_mode):
+            return None
+        stamps = [FileStamp.of(st)]
+        try:
+            stamps.append(FileStamp.of(os.lstat(os.path.join(dot_git, "index"))))
+        except FileNotFoundError:
+            pass  # a new repository: nothing added yet (adding creates the index, moving the folder)
+        except OSError:
+            return None
+        if not all(settled(s, seen_ns) for s in stamps):
+            return None
+        return (here, settings, dot_git, tuple(stamps))
+
+
+def real_paths() -> Callable[[str], str]:
+    """`os.path.realpath` for many files: each folder is resolved once, and a file itself only
+    when it is a symbolic link. The same answers (a name is never '.' or '..' here), with a
+    fraction of the system calls: a large division has hundreds of files in a few folders."""
+    folders: dict[str, str] = {}
+
+    def real(path: str) -> str:
+        head, name = os.path.split(path)
+        found = folders.get(head)
+        if found is None:
+            found = folders[head] = os.path.realpath(head)
+        joined = os.path.join(found, name)
+        return os.path.realpath(joined) if os.path.islink(joined) else joined
+
+    return real
 
 
 def resolver() -> Callable[[Path], Path]:
-    """`Path.resolve()` for many files: each folder is resolved once, and a file itself only when
-    it is a symbolic link. The same answers (a name is never '.' or '..' here), with a fraction
-    of the system calls: a large division has hundreds of files in a few folders."""
-    folders: dict[str, str] = {}
-
-    def resolve(path: Path) -> Path:
-        head, name = os.path.split(path)
-        real = folders.get(head)
-        if real is None:
-            real = folders[head] = os.path.realpath(head)
-        joined = os.path.join(real, name)
-        return Path(os.path.realpath(joined) if os.path.islink(joined) else joined)
-
-    return resolve
+    """`Path.resolve()` for many files, through `real_paths`."""
+    real = real_paths()
+    return lambda path: Path(real(os.fspath(path)))

@@ -11,12 +11,17 @@ exactly (money never passes through float; `2026-02-30` becomes a located error,
 from __future__ import annotations
 
 import hashlib
+import os
+import posixpath
+import stat
 import subprocess
 import threading
+import time
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol, TypeVar
 
@@ -27,6 +32,7 @@ from itreport.source import compose, fastyaml
 from itreport.source.compose import Position as Position  # re-exported: callers import it from here
 from itreport.source.confine import Refused, Root
 from itreport.source.lines import char_index, locate, split_lines
+from itreport.source.stamps import FileStamp, settled
 
 try:  # pragma: no cover - the C loader is present in PyYAML wheels; the fallback keeps it working anyway
     from yaml import CSafeLoader as _Loader
@@ -127,6 +133,14 @@ class ContentSource(Protocol):
         """How a file is named in messages (as the user would type it)."""
         ...
 
+    def stamp(self, rel: str) -> Hashable | None:
+        """What changes whenever the file's bytes do, cheaper than reading them (None: unknown).
+
+        A long-lived process (`itreport serve`) reuses what it parsed from a file while its stamp
+        stays the same, and reads only files whose stamp moved (see `ParseMemo.unchanged`).
+        """
+        ...
+
 
 def _is_yaml(name: str) -> bool:
     return name.endswith((".yaml", ".yml"))
@@ -144,15 +158,47 @@ class FolderSource:
     def label(self) -> str:
         return self.shown_as or str(self.root)
 
+    @cached_property
+    def _confined(self) -> Root:
+        # Resolved once per source: a source lives for one load, and a large division has
+        # hundreds of files (resolving the root again for each cost 3 ms on large).
+        return Root(self.root, self.what)
+
+    @cached_property
+    def _prefix(self) -> str:
+        prefix = self.shown_as if self.shown_as else str(self.root)
+        return "" if prefix in ("", ".") else str(PurePosixPath(prefix))
+
     def files(self) -> list[str]:
-        return Root(self.root, self.what).files((".yaml", ".yml"))
+        return self._confined.files((".yaml", ".yml"))
 
     def read(self, rel: str) -> bytes:
-        return Root(self.root, self.what).read(rel)
+        return self._confined.read(rel)
 
     def display(self, rel: str) -> str:
-        prefix = self.shown_as if self.shown_as else str(self.root)
-        return str(PurePosixPath(prefix) / rel) if prefix not in ("", ".") else rel
+        # `rel` comes from `files()`: relative, no '.' or '..' parts, so joining is enough.
+        return posixpath.join(self._prefix, rel) if self._prefix else rel
+
+    def relative(self, name: str) -> str | None:
+        """The relative path `display` gave `name` (None: not a name of this folder's)."""
+        if not self._prefix:
+            return name
+        head = self._prefix.rstrip("/") + "/"
+        return name[len(head) :] if name.startswith(head) and len(name) > len(head) else None
+
+    def stamp(self, rel: str) -> FileStamp | None:
+        """The file's identity, size and change times, for a regular file only.
+
+        A link, or anything else that is not a plain file, has no stamp: it goes through the
+        confined read every time (a link's own times do not change when its target does).
+        """
+        try:
+            st = os.lstat(os.path.join(self._confined.real, rel))
+        except OSError:
+            return None
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        return FileStamp.of(st)
 
 
 class GitError(Exception):
@@ -209,6 +255,12 @@ class GitSource:
 
     def display(self, rel: str) -> str:
         return f"{self.rev}:{PurePosixPath(self.subdir) / rel}"
+
+    def stamp(self, rel: str) -> str | None:
+        """The blob's id: git names a file's bytes by their hash, so it is exact."""
+        if not self._blobs:
+            self.files()
+        return None if rel in self._links else self._blobs.get(rel)
 
 
 def _decode(name: str, raw: bytes) -> tuple[str | None, Problem | None]:
@@ -328,17 +380,21 @@ class ObjectMemo:
         self._lock = threading.Lock()
 
     def get(self, obj: object, key: Hashable, compute: Callable[[], T]) -> T:
-        """`compute()` for `obj` and `key`, or what it gave the last time for the same two."""
+        """`compute()` for `obj` and `key`, or what it gave the last time for the same two.
+
+        Called for every file of a large division at every rebuild, so it takes the lock once;
+        a key that is the very object of last time (see `Checker.stable`) is not compared.
+        """
         ident = id(obj)
         with self._lock:
             found = self._now.get(ident) or self._before.get(ident)
-        if found is not None and found[0] is obj and found[1] == key:
-            value: T = found[2]
-        else:
-            value = compute()
-            found = (obj, key, value)
+            if found is not None and found[0] is obj and (found[1] is key or found[1] == key):
+                self._now[ident] = found
+                value: T = found[2]
+                return value
+        value = compute()
         with self._lock:
-            self._now[ident] = found
+            self._now[ident] = (obj, key, value)
         return value
 
     def next_round(self) -> None:
@@ -362,13 +418,60 @@ class ParseMemo:
 
     def __init__(self) -> None:
         self._files: dict[tuple[str, bool], tuple[bytes, Document | None, list[Problem]]] = {}
+        self._stamps: dict[tuple[str, bool], tuple[Hashable, Document | None, list[Problem]]] = {}
         self._models: dict[tuple[str, type], tuple[Document, Any, list[Problem]]] = {}
         self._objects: dict[str, ObjectMemo] = {}
+        self._kept: dict[str, tuple[Hashable, Any]] = {}
         self._lock = threading.Lock()
         self.parsed: list[str] = []
         """Names parsed (not found here) by the last `remembering` block: what a rebuild cost."""
         self.validated: list[str] = []
         """Names validated against their model (not found here) by the last `remembering` block."""
+
+    def unchanged(
+        self, name: str, stamp: Hashable, fast: bool
+    ) -> tuple[Document | None, list[Problem]] | None:
+        """What the file parsed to when it last had this stamp, without reading it (None: read it).
+
+        `fast`: whether the fast reader is on (`fastyaml.enabled()`, asked once per folder).
+        """
+        with self._lock:
+            found = self._stamps.get((name, fast))
+        if found is None or found[0] != stamp:
+            return None
+        return found[1], list(found[2])
+
+    def stamped(
+        self,
+        name: str,
+        stamp: Hashable,
+        fast: bool,
+        seen_ns: int,
+        parsed: tuple[Document | None, list[Problem]],
+    ) -> None:
+        """Keep what the file with this stamp parsed to, if the stamp can stand for its bytes."""
+        if isinstance(stamp, FileStamp) and not settled(stamp, seen_ns):
+            return
+        with self._lock:
+            if len(self._stamps) >= self.MAX_FILES:
+                self._stamps.clear()
+            self._stamps[(name, fast)] = (stamp, parsed[0], list(parsed[1]))
+
+    def kept(self, purpose: str, key: Hashable, compute: Callable[[], tuple[T, bool]]) -> T:
+        """The value last computed for `purpose`, while `key` stays the same; else `compute()`,
+        which also says whether its value may be kept (one value per purpose)."""
+        with self._lock:
+            found = self._kept.get(purpose)
+        if found is not None and found[0] == key:
+            value: T = found[1]
+            return value
+        value, keep = compute()
+        with self._lock:
+            if keep:
+                self._kept[purpose] = (key, value)
+            else:
+                self._kept.pop(purpose, None)
+        return value
 
     def parse(self, name: str, raw: bytes, fast: bool) -> tuple[Document | None, list[Problem]]:
         digest = hashlib.sha256(raw).digest()
@@ -523,15 +626,31 @@ def _located(name: str, where: compose.Located) -> Problem:
 
 
 def read_all(source: ContentSource) -> Iterator[tuple[str, Document | None, list[Problem]]]:
-    """Every YAML file of a source, parsed: (relative path, document or None, problems)."""
+    """Every YAML file of a source, parsed: (relative path, document or None, problems).
+
+    Under `remembering`, a file whose stamp has not moved is not read at all: what it parsed to
+    last time is handed out again (a large division has hundreds of files, one was edited).
+    """
+    memo = _MEMO.get()
+    fast = fastyaml.enabled()
     for rel in source.files():
         name = source.display(rel)
+        stamp = None
+        if memo is not None:
+            seen_ns = time.time_ns()  # before the stamp: see `settled`
+            stamp = source.stamp(rel)
+            kept = memo.unchanged(name, stamp, fast) if stamp is not None else None
+            if kept is not None:
+                yield rel, kept[0], kept[1]
+                continue
         try:
             raw = source.read(rel)
         except Refused as exc:
             yield rel, None, [refusal_problem(name, exc)]
             continue
         doc, problems = parse(name, raw)
+        if memo is not None and stamp is not None:
+            memo.stamped(name, stamp, fast, seen_ns, (doc, problems))
         yield rel, doc, problems
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Container
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from itreport.checks import run_checks
 from itreport.content import Content, load_content
 from itreport.gcpause import paused_gc
-from itreport.gitrepo import resolver, tracked_files
-from itreport.load import ContentSource, Document, FolderSource, refusal_problem
+from itreport.gitrepo import listing_key, real_paths, tracked_files
+from itreport.load import ContentSource, Document, FolderSource, active_memo, refusal_problem
 from itreport.models.people import RESTRICTED_FIELDS
 from itreport.problems import Problem, sort_problems
 from itreport.source.confine import folder_refusal
@@ -28,7 +30,7 @@ class Validation:
 
 
 def validate(
-    source: ContentSource, private: ContentSource | None = None, tracked: set[str] | None = None
+    source: ContentSource, private: ContentSource | None = None, tracked: Container[str] | None = None
 ) -> Validation:
     """Every problem in the content at once: YAML, model, then cross-file rules.
 
@@ -63,23 +65,65 @@ def validate_folder(content: Path, private: Path | None = None) -> Validation:
     if refused is not None:
         return Validation(None, [refusal_problem(str(content), refused)], {})
     source = FolderSource(content, shown_as=str(content))
-    tracked = _tracked(source, content)
+    listing = _git_listing(content)
     private_source = None
+    tracked = TrackedFiles([(source, content)], listing) if listing is not None else None
     if private is not None:
         private_source = FolderSource(private, shown_as=str(private), what="private folder")
-        tracked_private = _tracked(private_source, private)
-        if tracked_private:  # a private folder inside a repository, committed: said as an error
-            tracked = (tracked or set()) | tracked_private
+        private_listing = _git_listing(private)
+        if private_listing is not None and TrackedFiles([(private_source, private)], private_listing).any():
+            # A private folder inside a repository, committed: said as an error.
+            tracked = TrackedFiles(
+                [*(tracked.folders if tracked else []), (private_source, private)],
+                private_listing | (listing or set()),
+            )
     return validate(source, private_source, tracked)
 
 
-def _tracked(source: FolderSource, folder: Path) -> set[str] | None:
-    """Display names of the folder's files that git tracks (None outside a repository)."""
-    paths = tracked_files(folder)
-    if paths is None:
-        return None
-    resolve = resolver()
-    return {source.display(rel) for rel in source.files() if resolve(folder / rel) in paths}
+class TrackedFiles:
+    """Which files git tracks, by the name messages give them, worked out for a name when asked.
+
+    Only files that hold restricted fields are ever asked about (`itreport.checks.privacy`), so
+    resolving every file of a large division up front was wasted on every preview rebuild.
+    """
+
+    def __init__(self, folders: list[tuple[FolderSource, Path]], paths: set[str]) -> None:
+        self.folders = folders
+        self._paths = paths
+        self._real = real_paths()
+
+    def __contains__(self, name: object) -> bool:
+        if not isinstance(name, str):
+            return False
+        for source, folder in self.folders:
+            rel = source.relative(name)
+            if rel is not None and self._real(os.path.join(os.path.abspath(folder), rel)) in self._paths:
+                return True
+        return False
+
+    def any(self) -> bool:
+        """Whether git tracks any YAML file of the folders."""
+        return any(source.display(rel) in self for source, _f in self.folders for rel in source.files())
+
+
+def _git_listing(folder: Path) -> set[str] | None:
+    """Real paths of the files git tracks below the folder (None outside a repository).
+
+    Under `remembering`, git's listing is kept while `listing_key` shows nothing that could change
+    it: asking git costs a large division's preview more than validating the file that changed.
+    """
+    memo = active_memo()
+    key = listing_key(folder) if memo is not None else None
+    if memo is None or key is None:
+        return tracked_files(folder)
+
+    def listing() -> tuple[set[str] | None, bool]:
+        found = tracked_files(folder)
+        # A failure inside a repository (an ownership check, a broken index) is not kept: what
+        # fixes it need not touch what the key sees.
+        return found, found is not None or not isinstance(key, tuple) or key[-1] is None
+
+    return memo.kept(f"git.tracked:{os.path.realpath(folder)}", key, listing)
 
 
 def restricted_values(private_docs: list[Document]) -> set[str]:

@@ -8,23 +8,41 @@ one without it; and after any edit the problems are those a fresh validation fin
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
+from itreport import gitrepo
 from itreport.build import BuildOptions, build
 from itreport.checks import bounds
 from itreport.content import Content
 from itreport.demo import write_demo
-from itreport.load import ObjectMemo, ParseMemo, remembering
+from itreport.load import FolderSource, ObjectMemo, ParseMemo, remembering
 from itreport.problems import Problem
+from itreport.source import stamps
+from itreport.source.confine import MAX_FILE_BYTES, Root
+from itreport.source.stamps import FileStamp
 from itreport.validate import validate_folder
 
 from .conftest import REPO, replace_in
+
+
+def _git(cwd: Path, *args: str) -> None:
+    env = {
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.invalid",
+        "HOME": str(cwd),
+        "PATH": os.environ["PATH"],
+    }
+    env |= {"GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
+    subprocess.run(["git", *args], cwd=cwd, check=True, env=env)
 
 
 def _dump(content: Content) -> dict[str, Any]:
@@ -93,11 +111,52 @@ def small_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.fixture
+def trusted_stamps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every file's stamp stands for its bytes at once (not two seconds after its last change), so
+    that files written by a test are taken from the memo unread; tests then give each edited file
+    a time of its own (`_stamp_edits`), so that no edit can share its stamp with the bytes before."""
+    monkeypatch.setattr(stamps, "RACY_NS", -(10**18))
+
+
+class _Edits:
+    """Gives each file changed since the last look a modification time no other state had."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.seen: dict[Path, bytes] = {}
+        self.clock = 1_000_000_000_000_000_000
+
+    def stamp(self) -> None:
+        now = {p: p.read_bytes() for p in sorted(self.folder.rglob("*.yaml"))}
+        for path, data in now.items():
+            if self.seen.get(path) != data:
+                self.clock += 1_000_000_000
+                os.utime(path, ns=(self.clock, self.clock))
+        self.seen = now
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every file read through the confined reader, by its relative name."""
+    seen: list[str] = []
+    real_read = Root.read
+
+    def counting(self: Root, rel: str, limit: int = MAX_FILE_BYTES) -> bytes:
+        seen.append(rel)
+        return real_read(self, rel, limit)
+
+    monkeypatch.setattr(Root, "read", counting)
+    return seen
+
+
 def test_after_every_kind_of_edit_the_memo_reports_what_a_fresh_validation_does(
-    small_demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    small_demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, trusted_stamps: None, reads: list[str]
 ) -> None:
     content = tmp_path / "content"
     shutil.copytree(small_demo, content)
+    edits = _Edits(content)
+    read_by_memo: list[str] = []
     walked: list[object] = []
     listed = bounds._listed
 
@@ -119,9 +178,12 @@ def test_after_every_kind_of_edit_the_memo_reports_what_a_fresh_validation_does(
         """Validate inside the memo and afresh; the problems must be the same. Returns what the
         memo validated again."""
         walked.clear()
+        edits.stamp()
+        reads.clear()
         with remembering(memo):
             kept = validate_folder(content)
         revalidated = list(memo.validated)
+        read_by_memo[:] = reads
         fresh = validate_folder(content)
         assert _shown(kept.problems) == _shown(fresh.problems), edit
         assert (kept.content is None) == (fresh.content is None), edit
@@ -132,6 +194,7 @@ def test_after_every_kind_of_edit_the_memo_reports_what_a_fresh_validation_does(
     # A project renamed: only it is validated again, and only its entity walked for bounds.
     replace_in(content, f"projects/{project.name}", "\nname: ", "\nname: Renamed ")
     assert same_as_fresh("project renamed") == [str(project)]
+    assert read_by_memo == [f"projects/{project.name}"]  # the edited file alone was read
     assert [getattr(e, "id", None) for e in walked] == [project_id]
     # A project's date pushed a century out, and a money amount with too many decimals.
     text = project.read_text(encoding="utf-8")
@@ -228,3 +291,179 @@ def test_object_memo_keeps_an_entry_one_round_after_its_last_use() -> None:
     assert len(memo) == 1  # `first` was not used in the last round: gone
     memo.next_round()
     assert len(memo) == 0
+
+
+def test_edits_in_one_file_reach_the_findings_of_unchanged_files(
+    small_demo: Path, tmp_path: Path, trusted_stamps: None
+) -> None:
+    """What an unchanged file gave is replayed only while what it was checked against is the same:
+    a renamed role breaks people.yaml, a renamed certificate rewords its warnings, a manager
+    chain becomes a cycle, a restricted field appears and goes; each time the memo's problems are
+    a fresh validation's."""
+    content = tmp_path / "content"
+    shutil.copytree(small_demo, content)
+    edits = _Edits(content)
+    memo = ParseMemo()
+    seen: list[set[str]] = []
+
+    def same_as_fresh(edit: str) -> None:
+        edits.stamp()
+        with remembering(memo):
+            kept = validate_folder(content)
+        fresh = validate_folder(content)
+        assert _shown(kept.problems) == _shown(fresh.problems), edit
+        seen.append({p.rule for p in fresh.problems})
+
+    same_as_fresh("first validation")
+    replace_in(content, "roles.yaml", "  - id: cio\n", "  - id: chief\n")
+    same_as_fresh("role renamed")
+    assert "refs.resolve" in seen[-1]  # people.yaml, unchanged, now names an unknown role
+    replace_in(content, "roles.yaml", "  - id: chief\n", "  - id: cio\n")
+    same_as_fresh("role restored")
+    assert "refs.resolve" not in seen[-1]
+
+    expired = "      - {certification: itil4-f, issued: 2025-02-27, expires: 2026-02-27}\n"
+    replace_in(
+        content,
+        "people.yaml",
+        "      - {certification: itil4-f, issued: 2025-02-27, expires: 2028-02-27}\n",
+        expired,
+    )
+    same_as_fresh("a certificate expired")
+    replace_in(content, "training.yaml", "    name: ITIL 4 Foundation\n", "    name: ITIL Four\n")
+    same_as_fresh("the certificate renamed")  # the people.yaml warning's note names it anew
+    assert "people.certification" in seen[-1]
+
+    replace_in(
+        content,
+        "people.yaml",
+        "    role: cio\n    team: it-office\n",
+        "    role: cio\n    team: it-office\n    manager: anna.bjork\n",
+    )
+    same_as_fresh("a reporting cycle")
+    assert "hierarchy.cycle" in seen[-1]
+    replace_in(
+        content,
+        "people.yaml",
+        "    role: cio\n    team: it-office\n    manager: anna.bjork\n",
+        "    role: cio\n    team: it-office\n",
+    )
+    same_as_fresh("the cycle undone")
+    assert "hierarchy.cycle" not in seen[-1]
+
+    replace_in(content, "people.yaml", "    role: cio\n", "    role: cio\n    salary: 50000\n")
+    same_as_fresh("a salary written into the content folder")
+    assert "privacy.restricted-content" in seen[-1]
+
+
+def test_a_file_changed_within_the_racy_window_is_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stamp stands for the bytes only once the file's last change lies RACY_NS before it was
+    taken: a file changed then could change again in the same clock tick with the same stamp.
+    Each file here is given one stamp that never moves, as if every write landed in one tick."""
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "tests" / "fixtures" / "minimal", content)
+    project = next((content / "projects").glob("*.yaml"))
+    changed_ns = time.time_ns()
+    monkeypatch.setattr(
+        FolderSource, "stamp", lambda self, rel: FileStamp(1, hash(rel), 1, 0, 0o100644, 0, changed_ns)
+    )
+    memo = ParseMemo()
+    text = project.read_text(encoding="utf-8")
+    for n in range(3):
+        project.write_text(text.replace("\nname: ", f"\nname: Take {n} ", 1), encoding="utf-8")
+        with remembering(memo):
+            loaded = validate_folder(content).content
+        assert loaded is not None and loaded.projects[0].name.startswith(f"Take {n} ")  # never the last take
+    # The same stamp, now long settled: it is trusted, and the file is no longer read.
+    monkeypatch.setattr(stamps, "RACY_NS", -(10**18))
+    with remembering(memo):
+        validate_folder(content)
+    project.write_text(text, encoding="utf-8")
+    with remembering(memo):
+        loaded = validate_folder(content).content
+    assert loaded is not None and loaded.projects[0].name.startswith("Take 2 ")  # what the stamp stood for
+
+
+def test_a_file_replaced_by_a_link_out_is_refused_not_remembered(
+    small_demo: Path, tmp_path: Path, trusted_stamps: None
+) -> None:
+    """A file the memo knows, replaced by a link to a file outside the folder with the very same
+    bytes: the link has no stamp, so it goes through the confined read and is refused."""
+    content = tmp_path / "content"
+    shutil.copytree(small_demo, content)
+    project = sorted((content / "projects").glob("*.yaml"))[0]
+    memo = ParseMemo()
+    with remembering(memo):
+        assert validate_folder(content).content is not None
+    outside = tmp_path / "outside.yaml"
+    outside.write_bytes(project.read_bytes())
+    project.unlink()
+    project.symlink_to(outside)
+    with remembering(memo):
+        kept = validate_folder(content)
+    assert _shown(kept.problems) == _shown(validate_folder(content).problems)
+    refused = [p for p in kept.problems if p.rule == "file.refused"]
+    assert [p.file for p in refused] == [str(project)] and "outside the content folder" in refused[0].message
+
+
+def test_git_is_asked_again_only_when_its_index_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, trusted_stamps: None
+) -> None:
+    """Which files git tracks is kept while the repository's index is the same; `git rm --cached`
+    changes the index, and with it whether a salary in people.yaml is an error or a warning."""
+    shutil.copytree(REPO / "tests" / "fixtures" / "minimal", tmp_path / "content")
+    people = tmp_path / "content" / "people.yaml"
+    people.write_text(
+        people.read_text().replace("    title: Engineer\n", "    title: Engineer\n    salary: 51000\n", 1)
+    )
+    for args in (("init", "-q", "-b", "main"), ("add", "content"), ("commit", "-q", "-m", "division")):
+        _git(tmp_path, *args)
+    asked: list[tuple[str, ...]] = []
+    real_git = gitrepo._git
+
+    def counting(cwd: Path, *args: str) -> str | None:
+        asked.append(args)
+        return real_git(cwd, *args)
+
+    monkeypatch.setattr(gitrepo, "_git", counting)
+    memo = ParseMemo()
+
+    def rules() -> set[str]:
+        asked.clear()
+        with remembering(memo):
+            return {p.rule for p in validate_folder(tmp_path / "content").problems}
+
+    assert "privacy.restricted-tracked" in rules() and asked
+    assert "privacy.restricted-tracked" in rules() and asked == []  # nothing changed: git not asked
+    _git(tmp_path, "rm", "-q", "--cached", "content/people.yaml")
+    found = rules()
+    assert "privacy.restricted-tracked" not in found and "privacy.restricted-content" in found
+    assert asked
+    assert "privacy.restricted-content" in rules() and asked == []
+
+
+def test_a_link_inside_the_folder_is_read_through_every_time(
+    small_demo: Path, tmp_path: Path, trusted_stamps: None
+) -> None:
+    """A link's own stamp does not move when its target changes: a linked file is never taken
+    from the memo unread."""
+    content = tmp_path / "content"
+    shutil.copytree(small_demo, content)
+    project = sorted((content / "projects").glob("*.yaml"))[0]
+    target = content / "kept" / "project.txt"
+    target.parent.mkdir()
+    text = project.read_text(encoding="utf-8")
+    target.write_text(text, encoding="utf-8")
+    project.unlink()
+    project.symlink_to(Path("..") / "kept" / "project.txt")
+    memo = ParseMemo()
+    with remembering(memo):
+        validate_folder(content)
+    target.write_text(text.replace("\nname: ", "\nname: Retitled ", 1), encoding="utf-8")
+    os.utime(target, ns=(10**18, 10**18))
+    with remembering(memo):
+        loaded = validate_folder(content).content
+    assert loaded is not None
+    assert any(p.name.startswith("Retitled ") for p in loaded.projects)

@@ -24,6 +24,7 @@ from itreport.checks import Checker
 from itreport.load import active_memo
 from itreport.models.base import DATE_WINDOW_YEARS, Model, add_months_to_date, is_money
 from itreport.models.people import RESTRICTED_FIELDS, Person
+from itreport.models.recipients import RecipientsFile
 
 Keys = tuple[str | int, ...]
 Suspect = tuple[Model, Keys, Any]
@@ -163,23 +164,14 @@ def _item_hint(hint: Any, index: int) -> Any:
 
 
 def entities(ctx: Checker) -> Iterator[Model]:
-    """Every top-level entity whose fields were read from a file."""
-    c = ctx.content
-    yield c.division
-    yield from c.teams
-    yield from c.roles
-    yield from c.certifications
-    yield from c.programmes
-    yield from c.positions
-    yield from c.projects
-    yield from c.budgets
-    yield c.strategy
-    if c.narrative is not None:
-        yield c.narrative
-    yield from c.editions
-    yield from c.people
+    """Every model whose fields were read from a file: each content file's model, walked down to
+    its people, projects and lines (a preview then remembers one result per file), and the
+    private records merged into people."""
+    for file in ctx.content.files:
+        if not isinstance(file, RecipientsFile):  # names and addresses: no dates, no amounts
+            yield file
     # Restricted fields merged from the private folder are located in the private file.
-    yield from c.private_sources.values()
+    yield from ctx.content.private_sources.values()
 
 
 def _skip(owner: Model, keys: Keys, ctx: Checker) -> bool:

@@ -10,7 +10,8 @@ from typing import Any
 from itreport.checks import Checker
 from itreport.models.base import Model, fiscal_months, month_of
 from itreport.models.budget import BudgetFile
-from itreport.models.projects import ProjectState
+from itreport.models.people import PeopleFile
+from itreport.models.projects import Project, ProjectState
 from itreport.problems import Note
 
 
@@ -70,16 +71,6 @@ def check(ctx: Checker) -> None:
                 rule="thresholds.order",
             )
 
-    for person in c.people:
-        _order(ctx, person, "start", "end")
-        for held in person.certifications:
-            _order(ctx, held, "issued", "expires")
-            _not_after(ctx, held, "issued", as_of, "certification issued")
-        for assigned in person.training:
-            _order(ctx, assigned, "assigned", "completed")
-            _not_after(ctx, assigned, "completed", as_of, "training completed")
-        if person.review.last is not None:
-            _not_after(ctx, person.review, "last", as_of, "last review")
     for pos in c.positions:
         _order(ctx, pos, "opened", "target_start")
         _not_after(ctx, pos, "opened", as_of, "position opened")
@@ -113,48 +104,13 @@ def check(ctx: Checker) -> None:
             _order(ctx, pos, "opened", "filled")
             _not_after(ctx, pos, "filled", as_of, "position filled")
 
-    for project in c.projects:
-        sched = project.schedule
-        for name in ("baseline", "forecast", "actual"):
-            rng = getattr(sched, name)
-            if rng is not None:
-                _order(ctx, rng, "start", "end", f"{name} ")
-        if sched.actual is not None:
-            _not_after(ctx, sched.actual, "start", as_of, "actual start")
-            _not_after(ctx, sched.actual, "end", as_of, "actual end")
-        money = project.budget
-        if money.total is not None and money.total != money.capex + money.opex:
-            ctx.error(
-                money,
-                "total",
-                message=f"total {money.total} is not capex + opex ({money.capex + money.opex})",
-                hint="fix capex, opex or total so that they add up (or remove total)",
-                rule="totals.budget",
-            )
-        if project.state is ProjectState.COMPLETED and project.percent_complete != 100:
-            ctx.error(
-                project,
-                "percent_complete",
-                message=f"a completed project must be 100% complete, not {project.percent_complete}%",
-                hint="set percent_complete: 100, or change the state",
-                rule="projects.complete",
-            )
-        if project.state is ProjectState.COMPLETED and (sched.actual is None or sched.actual.end is None):
-            ctx.error(
-                project,
-                "state",
-                message="a completed project needs schedule.actual.end",
-                hint="add the date it finished under schedule: actual: end:",
-                rule="projects.complete",
-            )
-        for report in project.status:
-            _not_after(ctx, report, "date", as_of, "status report dated")
-        for ms in project.milestones:
-            _not_after(ctx, ms, "actual", as_of, "milestone reached")
-        for issue in project.issues:
-            _not_after(ctx, issue, "resolved", as_of, "issue resolved")
-        for decision in project.decisions:
-            _not_after(ctx, decision, "decided", as_of, "decision taken")
+    # People and projects file by file: a preview replays an unchanged file's findings while
+    # as_of stays the same.
+    for file in c.files:
+        if isinstance(file, PeopleFile):
+            ctx.per_entity("consistency.people", file, as_of, partial(_people, file=file, as_of=as_of))
+        elif isinstance(file, Project):
+            ctx.per_entity("consistency.project", file, as_of, partial(_project, project=file, as_of=as_of))
 
     years: dict[int, Any] = {}
     for budget in c.budgets:
@@ -245,3 +201,62 @@ def _budget_lines(ctx: Checker, budget: BudgetFile, settings: tuple[int, str]) -
                 rule="budget.saving",
                 note=Note("dq_saving_over_target", (("saving", saving.title),)),
             )
+
+
+def _people(ctx: Checker, file: PeopleFile, as_of: date) -> None:
+    """Dates in order, and nothing done after as-of, for every person of one file."""
+    for person in file.people:
+        _order(ctx, person, "start", "end")
+        for held in person.certifications:
+            _order(ctx, held, "issued", "expires")
+            _not_after(ctx, held, "issued", as_of, "certification issued")
+        for assigned in person.training:
+            _order(ctx, assigned, "assigned", "completed")
+            _not_after(ctx, assigned, "completed", as_of, "training completed")
+        if person.review.last is not None:
+            _not_after(ctx, person.review, "last", as_of, "last review")
+
+
+def _project(ctx: Checker, project: Project, as_of: date) -> None:
+    """One project's dates in order and not after as-of, its totals, and what completed means."""
+    sched = project.schedule
+    for name in ("baseline", "forecast", "actual"):
+        rng = getattr(sched, name)
+        if rng is not None:
+            _order(ctx, rng, "start", "end", f"{name} ")
+    if sched.actual is not None:
+        _not_after(ctx, sched.actual, "start", as_of, "actual start")
+        _not_after(ctx, sched.actual, "end", as_of, "actual end")
+    money = project.budget
+    if money.total is not None and money.total != money.capex + money.opex:
+        ctx.error(
+            money,
+            "total",
+            message=f"total {money.total} is not capex + opex ({money.capex + money.opex})",
+            hint="fix capex, opex or total so that they add up (or remove total)",
+            rule="totals.budget",
+        )
+    if project.state is ProjectState.COMPLETED and project.percent_complete != 100:
+        ctx.error(
+            project,
+            "percent_complete",
+            message=f"a completed project must be 100% complete, not {project.percent_complete}%",
+            hint="set percent_complete: 100, or change the state",
+            rule="projects.complete",
+        )
+    if project.state is ProjectState.COMPLETED and (sched.actual is None or sched.actual.end is None):
+        ctx.error(
+            project,
+            "state",
+            message="a completed project needs schedule.actual.end",
+            hint="add the date it finished under schedule: actual: end:",
+            rule="projects.complete",
+        )
+    for report in project.status:
+        _not_after(ctx, report, "date", as_of, "status report dated")
+    for ms in project.milestones:
+        _not_after(ctx, ms, "actual", as_of, "milestone reached")
+    for issue in project.issues:
+        _not_after(ctx, issue, "resolved", as_of, "issue resolved")
+    for decision in project.decisions:
+        _not_after(ctx, decision, "decided", as_of, "decision taken")

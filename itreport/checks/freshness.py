@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+from functools import partial
+
 from itreport.checks import Checker
 from itreport.models.base import add_months_to_date
-from itreport.models.projects import ProjectState
+from itreport.models.people import PeopleFile
+from itreport.models.projects import Project, ProjectState
 from itreport.problems import Note
 
 
@@ -12,45 +16,63 @@ def check(ctx: Checker) -> None:
     c = ctx.content
     as_of = c.division.as_of
     limits = c.division.thresholds
-    for project in c.projects:
-        live = project.state in (ProjectState.ACTIVE, ProjectState.ON_HOLD)
-        if not live:
-            continue
-        if project.manager is None:
-            ctx.warning(
-                project,
-                "owner",
-                message=f"project '{project.id}' has no project manager",
-                hint="add 'manager: <person id>' (the owner stays accountable)",
-                rule="projects.manager",
-                note=Note("dq_no_manager", (("project", project.name),)),
-            )
-        if not project.status:
-            ctx.warning(
-                project,
-                "id",
-                message=f"project '{project.id}' has no status report",
-                hint="add a dated entry under 'status:'",
-                rule="projects.stale",
-                note=Note("dq_no_status", (("project", project.name),)),
-            )
-            continue
-        latest = max(project.status, key=lambda r: r.date)
-        age = (as_of - latest.date).days
-        if age > limits.status_stale_days:
-            ctx.warning(
-                latest,
-                "date",
-                message=f"latest status report is {age} days old (limit {limits.status_stale_days})",
-                hint="add a current status report; the briefing shows this project grey",
-                rule="projects.stale",
-                note=Note(
-                    "dq_stale_status",
-                    (("project", project.name), ("date", latest.date), ("days", age)),
-                ),
-            )
-    cert_names = {x.id: x.name for x in c.certifications}
-    for person in c.people:
+    cert_names = ctx.stable("freshness.certs", tuple((x.id, x.name) for x in c.certifications))
+    # File by file: a preview replays an unchanged file's warnings while what they read is the same.
+    for file in c.files:
+        if isinstance(file, Project):
+            stale = (as_of, limits.status_stale_days)
+            ctx.per_entity("freshness.project", file, stale, partial(_project, project=file, settings=stale))
+        elif isinstance(file, PeopleFile):
+            due = (as_of, limits.certification_expiry_days, cert_names)
+            ctx.per_entity("freshness.people", file, due, partial(_people, file=file, settings=due))
+
+
+def _project(ctx: Checker, project: Project, settings: tuple[date, int]) -> None:
+    """A live project without a manager, or with no current status report."""
+    as_of, stale_days = settings
+    live = project.state in (ProjectState.ACTIVE, ProjectState.ON_HOLD)
+    if not live:
+        return
+    if project.manager is None:
+        ctx.warning(
+            project,
+            "owner",
+            message=f"project '{project.id}' has no project manager",
+            hint="add 'manager: <person id>' (the owner stays accountable)",
+            rule="projects.manager",
+            note=Note("dq_no_manager", (("project", project.name),)),
+        )
+    if not project.status:
+        ctx.warning(
+            project,
+            "id",
+            message=f"project '{project.id}' has no status report",
+            hint="add a dated entry under 'status:'",
+            rule="projects.stale",
+            note=Note("dq_no_status", (("project", project.name),)),
+        )
+        return
+    latest = max(project.status, key=lambda r: r.date)
+    age = (as_of - latest.date).days
+    if age > stale_days:
+        ctx.warning(
+            latest,
+            "date",
+            message=f"latest status report is {age} days old (limit {stale_days})",
+            hint="add a current status report; the briefing shows this project grey",
+            rule="projects.stale",
+            note=Note(
+                "dq_stale_status",
+                (("project", project.name), ("date", latest.date), ("days", age)),
+            ),
+        )
+
+
+def _people(ctx: Checker, file: PeopleFile, settings: tuple[date, int, tuple[tuple[str, str], ...]]) -> None:
+    """Reviews overdue and certificates expired or expiring, for the staff of one file."""
+    as_of, expiry_days, certs = settings
+    cert_names = dict(certs)
+    for person in file.people:
         if person.end is not None and person.end < as_of:
             continue
         if person.employment.value == "employee":
@@ -92,7 +114,7 @@ def check(ctx: Checker) -> None:
                         (("person", person.name), ("certification", cert), ("date", held.expires)),
                     ),
                 )
-            elif days <= limits.certification_expiry_days:
+            elif days <= expiry_days:
                 ctx.warning(
                     held,
                     "expires",

@@ -34,7 +34,9 @@ def find_cycles(parent_of: dict[str, str | None]) -> list[list[str]]:
 def _report(ctx: Checker, items: Sequence[Any], key: str, what: str, hint: str) -> None:
     by_id = {item.id: item for item in items}
     parent_of = {item.id: getattr(item, key) for item in items}
-    for cycle in find_cycles(parent_of):
+    # Kept while nobody's parent changes: 2,000 people are walked again only after such an edit.
+    cycles = ctx.kept(f"hierarchy.{key}", tuple(parent_of.items()), lambda: find_cycles(parent_of))
+    for cycle in cycles:
         chain = " → ".join([*cycle, cycle[0]])
         ctx.error(
             by_id[cycle[0]], key, message=f"{what} forms a cycle: {chain}", hint=hint, rule="hierarchy.cycle"

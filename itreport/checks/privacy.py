@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from itreport.checks import Checker
-from itreport.models.people import RESTRICTED_FIELDS
+from itreport.models.people import RESTRICTED_FIELDS, PeopleFile, Person
 from itreport.problems import Note
 
 
@@ -23,27 +25,46 @@ def check(ctx: Checker) -> None:
                     "the file and purge it from git history",
                     rule="privacy.restricted-tracked",
                 )
-    for person in c.people:
-        for name in RESTRICTED_FIELDS:
-            if name not in person.model_fields_set:
-                continue  # not written in the content file (merged from the private folder, or absent)
-            if c.tracked is not None and person.source[0] in c.tracked:
-                ctx.error(
-                    person,
-                    name,
-                    at_key=True,
-                    message=f"restricted field '{name}' is in a file that git tracks",
-                    hint="move it to people.yaml in the private folder (--private DIR or ITREPORT_PRIVATE), "
-                    "remove it here, and purge it from git history",
-                    rule="privacy.restricted-tracked",
-                )
-            else:
-                ctx.warning(
-                    person,
-                    name,
-                    at_key=True,
-                    message=f"restricted field '{name}' is in the content folder",
-                    hint="keep restricted fields in the private folder so they can never be committed",
-                    rule="privacy.restricted-content",
-                    note=Note("dq_restricted_in_content"),
-                )
+    for person, name in _written(ctx):
+        if c.tracked is not None and person.source[0] in c.tracked:
+            ctx.error(
+                person,
+                name,
+                at_key=True,
+                message=f"restricted field '{name}' is in a file that git tracks",
+                hint="move it to people.yaml in the private folder (--private DIR or ITREPORT_PRIVATE), "
+                "remove it here, and purge it from git history",
+                rule="privacy.restricted-tracked",
+            )
+        else:
+            ctx.warning(
+                person,
+                name,
+                at_key=True,
+                message=f"restricted field '{name}' is in the content folder",
+                hint="keep restricted fields in the private folder so they can never be committed",
+                rule="privacy.restricted-content",
+                note=Note("dq_restricted_in_content"),
+            )
+
+
+def _written(ctx: Checker) -> list[tuple[Person, str]]:
+    """Each (person, restricted field) a content file wrote (not merged from the private folder).
+
+    Looked for file by file: a preview remembers the answer for a people file that did not change
+    (there is seldom any, and 2,000 people are not looked through again at every rebuild).
+    """
+    found: list[tuple[Person, str]] = []
+    for file in ctx.content.files:
+        if isinstance(file, PeopleFile):
+            found.extend(ctx.remember("privacy.written", file, None, partial(_in_file, file)))
+    return found
+
+
+def _in_file(file: PeopleFile) -> list[tuple[Person, str]]:
+    return [
+        (person, name)
+        for person in file.people
+        for name in RESTRICTED_FIELDS
+        if name in person.model_fields_set
+    ]

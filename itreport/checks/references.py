@@ -1,12 +1,22 @@
-"""Unique ids and references that resolve, with "did you mean" for near misses."""
+"""Unique ids and references that resolve, with "did you mean" for near misses.
+
+The references of a people file, a project file and a budget file are checked file by file
+(`Checker.per_entity`), against the sets of ids they may name: a long-lived preview replays what
+an unchanged file gave while those sets stay the same.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from itreport.checks import Checker
 from itreport.models.base import Model
+from itreport.models.budget import BudgetFile
+from itreport.models.people import PeopleFile
+from itreport.models.projects import Project
 from itreport.problems import did_you_mean
 
 
@@ -27,138 +37,164 @@ def _index(ctx: Checker, items: Iterable[Any], what: str) -> dict[str, Any]:
     return seen
 
 
+@dataclass(frozen=True)
 class Refs:
-    """Checks that a value names an existing entity of one kind."""
+    """The ids one kind of reference may name: a value outside them is an error.
 
-    def __init__(self, ctx: Checker, index: dict[str, Any], what: str, defined_in: str, kind: str) -> None:
-        self.ctx, self.index, self.what, self.defined_in = ctx, index, what, defined_in
-        self.skip = kind in ctx.content.incomplete
+    Hashable and compared by its id set: it is part of the key a file's findings are kept under.
+    """
 
-    def one(self, entity: Model, *keys: str | int) -> None:
+    ids: frozenset[str]
+    what: str
+    defined_in: str
+    skip: bool
+    """The kind has a file that did not load: its references are not checked (they would all
+    look unknown)."""
+
+    def one(self, ctx: Checker, entity: Model, *keys: str | int) -> None:
         value: Any = entity
         for k in keys:
             value = value[k] if isinstance(k, int) else getattr(value, k)
-        if self.skip or value is None or value in self.index:
+        if self.skip or value is None or value in self.ids:
             return
-        self.ctx.error(
+        ctx.error(
             entity,
             *keys,
-            message=f"unknown {self.what} '{value}'{did_you_mean(value, self.index)}",
+            message=f"unknown {self.what} '{value}'{did_you_mean(value, self.ids)}",
             hint=f"{self.what} ids are defined in {self.defined_in}",
             rule="refs.resolve",
         )
 
-    def many(self, entity: Model, key: str) -> None:
+    def many(self, ctx: Checker, entity: Model, key: str) -> None:
         values: Sequence[str] = getattr(entity, key)
         for i in range(len(values)):
-            self.one(entity, key, i)
+            self.one(ctx, entity, key, i)
+
+
+@dataclass(frozen=True)
+class _Kinds:
+    people: Refs
+    teams: Refs
+    roles: Refs
+    certs: Refs
+    programmes: Refs
+    centres: Refs
+    units: Refs
+    projects: Refs
+    objectives: Refs
+
+
+def _refs(ctx: Checker, name: str, items: Iterable[Any], what: str, defined_in: str, kind: str) -> Refs:
+    """The ids of one kind (duplicates reported), kept equal to the last build's object when the
+    ids are the same, so that keys holding it compare by identity (see `Checker.stable`)."""
+    ids = ctx.stable(f"refs.{name}", frozenset(_index(ctx, items, what)))
+    return Refs(ids, what, defined_in, kind in ctx.content.incomplete)
 
 
 def check(ctx: Checker) -> None:
     c = ctx.content
-    people = Refs(ctx, _index(ctx, c.people, "person"), "person", "people.yaml", "people")
-    teams = Refs(ctx, _index(ctx, c.teams, "team"), "team", "teams.yaml", "teams")
-    roles = Refs(ctx, _index(ctx, c.roles, "role"), "role", "roles.yaml", "roles")
-    certs = Refs(
-        ctx, _index(ctx, c.certifications, "certification"), "certification", "training.yaml", "training"
+    k = _Kinds(
+        people=_refs(ctx, "people", c.people, "person", "people.yaml", "people"),
+        teams=_refs(ctx, "teams", c.teams, "team", "teams.yaml", "teams"),
+        roles=_refs(ctx, "roles", c.roles, "role", "roles.yaml", "roles"),
+        certs=_refs(ctx, "certs", c.certifications, "certification", "training.yaml", "training"),
+        programmes=_refs(ctx, "programmes", c.programmes, "training programme", "training.yaml", "training"),
+        centres=_refs(ctx, "centres", c.division.cost_centres, "cost centre", "division.yaml", "division"),
+        units=_refs(ctx, "units", c.division.business_units, "business unit", "division.yaml", "division"),
+        projects=_refs(ctx, "projects", c.projects, "project", "projects/", "project"),
+        objectives=_refs(ctx, "objectives", c.strategy.objectives, "objective", "strategy.yaml", "strategy"),
     )
-    programmes = Refs(
-        ctx,
-        _index(ctx, c.programmes, "training programme"),
-        "training programme",
-        "training.yaml",
-        "training",
-    )
-    centres = Refs(
-        ctx, _index(ctx, c.division.cost_centres, "cost centre"), "cost centre", "division.yaml", "division"
-    )
-    units = Refs(
-        ctx,
-        _index(ctx, c.division.business_units, "business unit"),
-        "business unit",
-        "division.yaml",
-        "division",
-    )
-    projects = Refs(ctx, _index(ctx, c.projects, "project"), "project", "projects/", "project")
-    objectives = Refs(
-        ctx, _index(ctx, c.strategy.objectives, "objective"), "objective", "strategy.yaml", "strategy"
-    )
+    k = ctx.stable("refs.kinds", k)  # the same object while no id set changed: keys compare at once
     _index(ctx, c.positions, "position")
     _index(ctx, c.editions, "edition")
     _index(ctx, c.strategy.coordination, "coordination item")
     _index(ctx, c.strategy.problems, "problem")
 
-    people.one(c.division, "head")
+    k.people.one(ctx, c.division, "head")
     for cc in c.division.cost_centres:
-        people.one(cc, "owner")
+        k.people.one(ctx, cc, "owner")
     for team in c.teams:
-        teams.one(team, "parent")
-        people.one(team, "lead")
-        centres.one(team, "cost_centre")
-    for person in c.people:
-        roles.one(person, "role")
-        teams.one(person, "team")
-        people.one(person, "manager")
-        for held in person.certifications:
-            certs.one(held, "certification")
-        for assigned in person.training:
-            programmes.one(assigned, "programme")
+        k.teams.one(ctx, team, "parent")
+        k.people.one(ctx, team, "lead")
+        k.centres.one(ctx, team, "cost_centre")
     for role in c.roles:
-        certs.many(role, "required_certifications")
-        programmes.many(role, "training")
+        k.certs.many(ctx, role, "required_certifications")
+        k.programmes.many(ctx, role, "training")
     for programme in c.programmes:
-        certs.one(programme, "certification")
+        k.certs.one(ctx, programme, "certification")
     for pos in c.positions:
-        roles.one(pos, "role")
-        teams.one(pos, "team")
-        people.one(pos, "hiring_manager")
-        people.one(pos, "filled_by")
-    for project in c.projects:
-        people.one(project, "owner")
-        people.one(project, "manager")
-        units.many(project, "business_units")
-        objectives.many(project, "objectives")
-        for report in project.status:
-            people.one(report, "author")
-            if report.recovery is not None:
-                people.one(report.recovery, "owner")
-        for what, items in (
-            ("milestone", project.milestones),
-            ("risk", project.risks),
-            ("issue", project.issues),
-            ("decision", project.decisions),
-            ("benefit", project.benefits),
-        ):
-            _index(ctx, items, what)
-        for risk in project.risks:
-            people.one(risk, "owner")
-        for issue in project.issues:
-            people.one(issue, "owner")
-        for dep in project.dependencies:
-            projects.one(dep, "project")
-            if dep.project == project.id:
-                ctx.error(dep, "project", message="a project cannot depend on itself", rule="refs.self")
-            if dep.project is None and dep.division is None:
-                ctx.error(
-                    dep,
-                    message="a dependency needs a project or a division",
-                    hint="add 'project: <id>' or 'division: <name>'",
-                    rule="refs.dependency",
-                )
-    for budget in c.budgets:
-        _index(ctx, budget.lines, "budget line")
-        _index(ctx, budget.revenue, "revenue line")
-        _index(ctx, budget.savings, "saving")
-        for line in budget.lines:
-            centres.one(line, "cost_centre")
-            projects.one(line, "project")
-        for rev in budget.revenue:
-            units.one(rev, "business_unit")
-        for saving in budget.savings:
-            people.one(saving, "owner")
+        k.roles.one(ctx, pos, "role")
+        k.teams.one(ctx, pos, "team")
+        k.people.one(ctx, pos, "hiring_manager")
+        k.people.one(ctx, pos, "filled_by")
+    for file in c.files:
+        if isinstance(file, PeopleFile):
+            ctx.per_entity("refs.people", file, k, partial(_people, file=file, k=k))
+        elif isinstance(file, Project):
+            ctx.per_entity("refs.project", file, k, partial(_project, project=file, k=k))
+        elif isinstance(file, BudgetFile):
+            ctx.per_entity("refs.budget", file, k, partial(_budget, budget=file, k=k))
     for objective in c.strategy.objectives:
-        people.one(objective, "owner")
+        k.people.one(ctx, objective, "owner")
     for item in c.strategy.coordination:
-        people.one(item, "owner")
+        k.people.one(ctx, item, "owner")
     for problem in c.strategy.problems:
-        people.one(problem, "owner")
+        k.people.one(ctx, problem, "owner")
+
+
+def _people(ctx: Checker, file: PeopleFile, k: _Kinds) -> None:
+    for person in file.people:
+        k.roles.one(ctx, person, "role")
+        k.teams.one(ctx, person, "team")
+        k.people.one(ctx, person, "manager")
+        for held in person.certifications:
+            k.certs.one(ctx, held, "certification")
+        for assigned in person.training:
+            k.programmes.one(ctx, assigned, "programme")
+
+
+def _project(ctx: Checker, project: Project, k: _Kinds) -> None:
+    k.people.one(ctx, project, "owner")
+    k.people.one(ctx, project, "manager")
+    k.units.many(ctx, project, "business_units")
+    k.objectives.many(ctx, project, "objectives")
+    for report in project.status:
+        k.people.one(ctx, report, "author")
+        if report.recovery is not None:
+            k.people.one(ctx, report.recovery, "owner")
+    for what, items in (
+        ("milestone", project.milestones),
+        ("risk", project.risks),
+        ("issue", project.issues),
+        ("decision", project.decisions),
+        ("benefit", project.benefits),
+    ):
+        _index(ctx, items, what)
+    for risk in project.risks:
+        k.people.one(ctx, risk, "owner")
+    for issue in project.issues:
+        k.people.one(ctx, issue, "owner")
+    for dep in project.dependencies:
+        k.projects.one(ctx, dep, "project")
+        if dep.project == project.id:
+            ctx.error(dep, "project", message="a project cannot depend on itself", rule="refs.self")
+        if dep.project is None and dep.division is None:
+            ctx.error(
+                dep,
+                message="a dependency needs a project or a division",
+                hint="add 'project: <id>' or 'division: <name>'",
+                rule="refs.dependency",
+            )
+
+
+def _budget(ctx: Checker, budget: BudgetFile, k: _Kinds) -> None:
+    _index(ctx, budget.lines, "budget line")
+    _index(ctx, budget.revenue, "revenue line")
+    _index(ctx, budget.savings, "saving")
+    for line in budget.lines:
+        k.centres.one(ctx, line, "cost_centre")
+        k.projects.one(ctx, line, "project")
+    for rev in budget.revenue:
+        k.units.one(ctx, rev, "business_unit")
+    for saving in budget.savings:
+        k.people.one(ctx, saving, "owner")
