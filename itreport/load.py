@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import posixpath
 import stat
 import subprocess
 import threading
@@ -175,15 +174,23 @@ class FolderSource:
     def read(self, rel: str) -> bytes:
         return self._confined.read(rel)
 
+    @cached_property
+    def _head(self) -> str:
+        return "" if not self._prefix else self._prefix.rstrip("/") + "/"
+
+    @cached_property
+    def _base(self) -> str:
+        return self._confined.real.rstrip(os.sep) + os.sep
+
     def display(self, rel: str) -> str:
         # `rel` comes from `files()`: relative, no '.' or '..' parts, so joining is enough.
-        return posixpath.join(self._prefix, rel) if self._prefix else rel
+        return self._head + rel
 
     def relative(self, name: str) -> str | None:
         """The relative path `display` gave `name` (None: not a name of this folder's)."""
-        if not self._prefix:
+        head = self._head
+        if not head:
             return name
-        head = self._prefix.rstrip("/") + "/"
         return name[len(head) :] if name.startswith(head) and len(name) > len(head) else None
 
     def stamp(self, rel: str) -> FileStamp | None:
@@ -193,7 +200,7 @@ class FolderSource:
         confined read every time (a link's own times do not change when its target does).
         """
         try:
-            st = os.lstat(os.path.join(self._confined.real, rel))
+            st = os.lstat(self._base + rel)
         except OSError:
             return None
         if not stat.S_ISREG(st.st_mode):
@@ -365,6 +372,10 @@ def _long_line(name: str, text: str) -> Problem | None:
     return None
 
 
+MISSING: Any = object()
+"""What `ObjectMemo.lookup` gives when nothing is kept (None can be a kept value)."""
+
+
 class ObjectMemo:
     """Values computed from objects that do not change (frozen models), kept beside the object.
 
@@ -380,22 +391,32 @@ class ObjectMemo:
         self._lock = threading.Lock()
 
     def get(self, obj: object, key: Hashable, compute: Callable[[], T]) -> T:
-        """`compute()` for `obj` and `key`, or what it gave the last time for the same two.
+        """`compute()` for `obj` and `key`, or what it gave the last time for the same two."""
+        found = self.lookup(obj, key)
+        if found is not MISSING:
+            value: T = found
+            return value
+        value = compute()
+        self.store(obj, key, value)
+        return value
 
-        Called for every file of a large division at every rebuild, so it takes the lock once;
-        a key that is the very object of last time (see `Checker.stable`) is not compared.
+    def lookup(self, obj: object, key: Hashable) -> Any:
+        """What was stored for `obj` and an equal `key` (kept for this round too), or MISSING.
+
+        Called for every file of a large division at every rebuild: one lock, and a key that is
+        the very object of last time (see `Checker.stable`) is not compared.
         """
         ident = id(obj)
         with self._lock:
             found = self._now.get(ident) or self._before.get(ident)
             if found is not None and found[0] is obj and (found[1] is key or found[1] == key):
                 self._now[ident] = found
-                value: T = found[2]
-                return value
-        value = compute()
+                return found[2]
+        return MISSING
+
+    def store(self, obj: object, key: Hashable, value: Any) -> None:
         with self._lock:
-            self._now[ident] = (obj, key, value)
-        return value
+            self._now[id(obj)] = (obj, key, value)
 
     def next_round(self) -> None:
         with self._lock:

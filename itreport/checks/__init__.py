@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from functools import partial
 from typing import TypeVar
 
 from itreport.content import Content
-from itreport.load import ObjectMemo, active_memo
+from itreport.load import MISSING, ObjectMemo, active_memo
 from itreport.models.base import Model
 from itreport.problems import Note, Problem, Severity
 
@@ -69,26 +68,36 @@ class Checker:
     def per_entity(self, purpose: str, entity: Model, key: Hashable, rule: Callable[[Checker], None]) -> None:
         """Run `rule(self)`, a rule that reads `entity` alone and the settings in `key`.
 
-        Under `itreport.load.remembering` what it found for this very entity and key is replayed
-        instead (models are frozen, so the same object gives the same findings); each finding is
-        located again through `where`. `key` must hold everything else the rule reads.
+        Under `itreport.load.remembering` the problems it gave for this very entity and key are
+        replayed instead: models are frozen, so the same object gives the same findings, and it
+        comes from the same document, so they stand at the same places. `key` must hold
+        everything else the rule reads.
         """
-        if active_memo() is None:
+        objects = self._remembered(purpose)
+        if objects is None:
             rule(self)
             return
-        for finding in self.remember(purpose, entity, key, partial(_record, self.content, rule)):
-            self._add(*finding)
+        found = objects.lookup(entity, key)
+        if found is MISSING:
+            found = _record(self.content, rule)
+            objects.store(entity, key, found)
+        self.problems.extend(found)
 
     def remember(self, purpose: str, entity: Model, key: Hashable, compute: Callable[[], T]) -> T:
         """`compute()`, a value read from `entity` alone and `key`; under `remembering` the value
         computed for this very (frozen) entity and an equal key is handed out again."""
-        memo = active_memo()
-        if memo is None:
-            return compute()
+        objects = self._remembered(purpose)
+        return compute() if objects is None else objects.get(entity, key, compute)
+
+    def _remembered(self, purpose: str) -> ObjectMemo | None:
+        """The memo of per-entity values for `purpose` (None outside `remembering`)."""
         objects = self._objects.get(purpose)
         if objects is None:
+            memo = active_memo()
+            if memo is None:
+                return None
             objects = self._objects[purpose] = memo.objects(purpose)
-        return objects.get(entity, key, compute)
+        return objects
 
     def stable(self, purpose: str, value: H) -> H:
         """`value`, or the equal value kept under `purpose` from the last build.
@@ -106,33 +115,10 @@ class Checker:
         return compute() if memo is None else memo.kept(purpose, key, lambda: (compute(), True))
 
 
-Finding = tuple[Severity, Model, tuple[str | int, ...], str, str, str, bool, Note | None]
-
-
-@dataclass
-class _Recorder(Checker):
-    """A checker that keeps each finding as given, to be located when it is replayed."""
-
-    findings: list[Finding] = field(default_factory=list)
-
-    def _add(
-        self,
-        severity: Severity,
-        entity: Model,
-        keys: tuple[str | int, ...],
-        message: str,
-        hint: str,
-        rule: str,
-        at_key: bool,
-        note: Note | None = None,
-    ) -> None:
-        self.findings.append((severity, entity, keys, message, hint, rule, at_key, note))
-
-
-def _record(content: Content, rule: Callable[[Checker], None]) -> list[Finding]:
-    recorder = _Recorder(content)
+def _record(content: Content, rule: Callable[[Checker], None]) -> tuple[Problem, ...]:
+    recorder = Checker(content)
     rule(recorder)
-    return recorder.findings
+    return tuple(recorder.problems)
 
 
 def run_checks(content: Content) -> list[Problem]:
