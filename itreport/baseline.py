@@ -14,7 +14,7 @@ from pathlib import Path
 
 from itreport.analyse import Analysis, analyse
 from itreport.analyse.changes import Changes, compare
-from itreport.load import GitError, GitSource
+from itreport.load import GitError, GitSource, active_memo
 from itreport.validate import validate
 
 TAG_PREFIX = "briefing/"
@@ -62,10 +62,21 @@ def load_baseline(content: Path, since: str | None) -> Baseline:
     rev = since or latest_tag(root)
     if rev is None:
         return Baseline(None, None)
-    if _git(root, "rev-parse", "--verify", "-q", f"{rev}^{{commit}}").returncode != 0:
+    commit = _git(root, "rev-parse", "--verify", "-q", f"{rev}^{{commit}}")
+    if commit.returncode != 0:
         if since:
             raise BaselineError(f"--since {since}: no such revision in {root}")
         return Baseline(rev, None, f"baseline {rev} cannot be read")
+    memo = active_memo()
+    if memo is None:
+        return _read_baseline(root, rev, subdir)
+    # A commit never changes: a preview reads and analyses it once, not at every save.
+    key = (str(root), rev, subdir, commit.stdout.strip())
+    return memo.kept("baseline", key, lambda: (_read_baseline(root, rev, subdir), True))
+
+
+def _read_baseline(root: Path, rev: str, subdir: str) -> Baseline:
+    """The content folder as committed at `rev`, validated and analysed."""
     try:
         validation = validate(GitSource(root, rev, subdir))
     except GitError as exc:

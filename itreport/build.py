@@ -23,6 +23,7 @@ from itreport.render.jobs import Job, prepare_workers, render_all
 from itreport.render.theme import DEFAULT_THEME
 from itreport.source.confine import folder_refusal
 from itreport.validate import Validation, validate_folder
+from itreport.viewdigest import view_digest
 
 FORMATS = ("html", "pdf")
 
@@ -140,7 +141,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
         )
         base = edition.output_name(month_of(div.period.end), div.as_of.isoformat())
         names = {kind: f"{base}.{kind}" for kind in formats}
-        key = edition_key(view, renderer, formats)
+        key = edition_key(view_digest(view), renderer, formats)
         kept = records.unchanged(edition.id, key)
         if kept is not None and set(kept["files"]) != set(names.values()):
             kept = None

@@ -182,12 +182,12 @@ def renderer_fingerprint(templates: Path | None) -> str:
     return h.hexdigest()
 
 
-def edition_key(view: Any, renderer: str, formats: Sequence[str]) -> str:
-    """Hash of an edition's inputs: its view (plain, deterministic data), the renderer
+def edition_key(view_digest: str, renderer: str, formats: Sequence[str]) -> str:
+    """Hash of an edition's inputs: its view (`itreport.viewdigest`), the renderer
     (`renderer_fingerprint`) and the formats."""
     h = hashlib.sha256(renderer.encode())
     h.update(repr(tuple(formats)).encode())
-    h.update(repr(view).encode("utf-8", "surrogateescape"))
+    h.update(view_digest.encode())
     return h.hexdigest()
 
 

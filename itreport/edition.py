@@ -34,6 +34,7 @@ from itreport.analyse.strategy import StrategyFigures
 from itreport.analyse.summary import Status
 from itreport.citations import Cited
 from itreport.citing import cite
+from itreport.load import active_memo
 from itreport.models.base import Tier
 from itreport.models.briefings import AUDIENCE_TIERS, TOTALS_ONLY, Audience, Depth, Edition, SectionChoice
 from itreport.models.division import Division, Thresholds
@@ -462,5 +463,6 @@ def template_view(values: dict[str, Any]) -> Mapping[str, Any]:
 
     The trust boundary (see `plain`): no model, path, enum or method crosses it, only values.
     """
-    frozen: Mapping[str, Any] = freeze(values)
+    memo = active_memo()  # a preview keeps unchanged models' frozen forms between builds
+    frozen: Mapping[str, Any] = freeze(values, memo.objects("plain.models") if memo is not None else None)
     return frozen

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from decimal import Decimal
 from enum import Enum
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol
 
 from markupsafe import Markup
 from pydantic import BaseModel
@@ -48,12 +48,23 @@ def view_fields(obj: object) -> frozenset[str]:
     return fields if isinstance(fields, frozenset) else frozenset()
 
 
-def freeze(obj: Any) -> Any:
-    """`obj` as plain immutable data (see module doc); anything else is a programming error."""
-    return _freeze(obj, {})
+class ModelCache(Protocol):
+    """Where frozen models are kept between builds (`itreport.load.ObjectMemo`)."""
+
+    def get(self, obj: object, key: Hashable, compute: Callable[[], Any]) -> Any: ...
 
 
-def _freeze(obj: Any, memo: dict[int, Any]) -> Any:
+def freeze(obj: Any, models: ModelCache | None = None) -> Any:
+    """`obj` as plain immutable data (see module doc); anything else is a programming error.
+
+    `models` keeps each model's frozen form for the next build: models are frozen and their
+    properties read their own fields only, so the same model object freezes the same way, and
+    the frozen form cannot be changed by anyone. A large division's board holds thousands.
+    """
+    return _freeze(obj, {}, models)
+
+
+def _freeze(obj: Any, memo: dict[int, Any], models: ModelCache | None = None) -> Any:
     if obj is None or isinstance(obj, LEAVES):
         return obj
     if isinstance(obj, Enum):
@@ -67,21 +78,28 @@ def _freeze(obj: Any, memo: dict[int, Any]) -> Any:
         return memo[key]
     out: Any
     if isinstance(obj, Mapping):
-        out = MappingProxyType({_key(k): _freeze(v, memo) for k, v in obj.items()})
+        out = MappingProxyType({_key(k): _freeze(v, memo, models) for k, v in obj.items()})
     elif isinstance(obj, list | tuple):
-        out = tuple(_freeze(v, memo) for v in obj)
+        out = tuple(_freeze(v, memo, models) for v in obj)
     elif isinstance(obj, set | frozenset):
-        out = tuple(sorted((_freeze(v, memo) for v in obj), key=repr))
+        out = tuple(sorted((_freeze(v, memo, models) for v in obj), key=repr))
+    elif isinstance(obj, BaseModel) and models is not None:
+        out = models.get(obj, None, lambda: _record(obj, memo, models))
     elif isinstance(obj, BaseModel) or (dataclasses.is_dataclass(obj) and not isinstance(obj, type)):
-        kind = _view_type(type(obj))
-        values = {name: _freeze(getattr(obj, name), memo) for name in view_fields_of(kind)}
-        if "__html__" in vars(kind):
-            values["_html"] = Markup(for_html(str(obj.__html__())))  # type: ignore[union-attr]
-        out = kind(**values)
+        out = _record(obj, memo, models)
     else:
         raise TypeError(f"a {type(obj).__name__} cannot be handed to a template")
     memo[key] = out
     return out
+
+
+def _record(obj: Any, memo: dict[int, Any], models: ModelCache | None) -> Any:
+    """A model or dataclass as its frozen view type."""
+    kind = _view_type(type(obj))
+    values = {name: _freeze(getattr(obj, name), memo, models) for name in view_fields_of(kind)}
+    if "__html__" in vars(kind):
+        values["_html"] = Markup(for_html(str(obj.__html__())))
+    return kind(**values)
 
 
 def view_fields_of(kind: type) -> frozenset[str]:

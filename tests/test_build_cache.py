@@ -368,3 +368,114 @@ def test_a_zombie_build_counts_as_gone() -> None:
     assert build_gone(child.pid)
     assert child.poll() == 0  # it was a zombie until now: gone, though still listed
     assert not build_gone(os.getpid())
+
+
+def test_the_view_digest_covers_every_value_and_nothing_else() -> None:
+    """Equal views give one digest, in or out of a preview's memo; any value that differs, also
+    a dataclass field left out of `repr` or a value deep in a model, gives another; a set's
+    order does not count."""
+    from dataclasses import dataclass, field
+
+    from itreport.load import ParseMemo, remembering
+    from itreport.models.base import Model
+    from itreport.viewdigest import view_digest
+
+    class Item(Model):
+        name: str
+        tags: tuple[str, ...] = ()
+
+    @dataclass(frozen=True)
+    class Row:
+        item: Item
+        hidden: int = field(default=0, repr=False)
+        marks: frozenset[str] = frozenset()
+
+    def view(name: str = "a", hidden: int = 0, tag: str = "x", marks: tuple[str, ...] = ("p", "q")) -> Any:
+        return {"rows": [Row(Item(name=name, tags=(tag,)), hidden, frozenset(marks))], "n": 1}
+
+    first = view_digest(view())
+    assert view_digest(view()) == first
+    assert view_digest(view(marks=("q", "p"))) == first
+    with remembering(ParseMemo()):
+        assert view_digest(view()) == first
+    others = [view(name="b"), view(hidden=1), view(tag="y"), view(marks=("p",)), {"rows": [], "n": 1}]
+    digests = {view_digest(v) for v in others}
+    assert first not in digests and len(digests) == len(others)
+    assert view_digest({"n": 1}) != view_digest({"n": "1"}) != view_digest({"n": 1.0})
+
+
+def test_the_view_digest_is_the_same_in_every_process() -> None:
+    """A set's order follows each process's string hashing: the digest does not, so the next
+    build (another process) still finds the edition unchanged."""
+    code = (
+        "from itreport.viewdigest import view_digest;"
+        "print(view_digest({'s': frozenset(f'member-{i}' for i in range(40))}))"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(digests) == 1
+
+
+def test_a_preview_with_a_briefing_tag_builds_what_a_plain_build_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preview keeps the baseline (read once per commit), frozen models and their digests
+    between builds into one folder; after each edit, and after the briefing tag moves to a new
+    commit, every page is what a build from scratch writes."""
+    from itreport import baseline
+    from itreport.load import ParseMemo, remembering
+    from tests.conftest import REPO
+
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid"}
+    env |= {"GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, env=env, capture_output=True)
+
+    content = tmp_path / "content"
+    import shutil
+
+    shutil.copytree(REPO / "content", content)
+    git("init", "-q", "-b", "main")
+    git("add", "content")
+    git("commit", "-q", "-m", "first")
+    git("tag", "briefing/2026-10-31")
+    read: list[str] = []
+    real_read = baseline._read_baseline
+    monkeypatch.setattr(baseline, "_read_baseline", lambda *a: read.append(a[1]) or real_read(*a))
+    memo = ParseMemo()
+    project = sorted((content / "projects").glob("*.yaml"))[0]
+    n = 0
+
+    def same_as_plain(edit: str) -> None:
+        nonlocal n
+        n += 1
+        with remembering(memo):
+            build(BuildOptions(content, tmp_path / "preview", ("html",), jobs=1))
+        build(BuildOptions(content, tmp_path / f"plain{n}", ("html",), jobs=1))
+        preview, plain = tmp_path / "preview", tmp_path / f"plain{n}"
+        assert {p.name: p.read_bytes() for p in preview.glob("*.html")} == {
+            p.name: p.read_bytes() for p in plain.glob("*.html")
+        }, edit
+
+    same_as_plain("first preview")
+    replace_in(content, f"projects/{project.name}", "\nname: ", "\nname: Renamed ")
+    same_as_plain("a project renamed")
+    assert any("Renamed" in p.read_text(encoding="utf-8") for p in (tmp_path / "preview").glob("*.html"))
+    read.clear()
+    replace_in(content, f"projects/{project.name}", "\nname: Renamed ", "\nname: Again ")
+    same_as_plain("renamed again")
+    assert read == ["briefing/2026-10-31"]  # the plain build read it; the preview kept it
+    git("commit", "-qam", "second")
+    git("tag", "-f", "briefing/2026-10-31")
+    read.clear()
+    same_as_plain("the tag moved to a new commit")
+    assert read == ["briefing/2026-10-31", "briefing/2026-10-31"]  # the preview read it again
