@@ -55,23 +55,39 @@ def relative_to_root(root: Path, path: Path) -> str:
     return path.resolve().relative_to(root.resolve()).as_posix()
 
 
-def tracked_files(folder: Path) -> set[str] | None:
-    """Real paths of the files git tracks below `folder`, or None outside a repository."""
+@dataclass(frozen=True)
+class Listing:
+    """The files git tracks below a folder, as git names them: the index's answer alone.
+
+    Kept as names, not as real paths: where a tracked name leads (a link, a folder replaced by
+    a link) is the work tree's, which can change while the index stays the same, so a process
+    that keeps a listing (`listing_key`) resolves it again for each build (`real`)."""
+
+    top: str
+    names: tuple[str, ...]
+
+    def real(self) -> set[str]:
+        """Real paths of the tracked files, with the links in the work tree as they are now."""
+        real = real_paths()
+        return {real(os.path.join(self.top, name)) for name in self.names}
+
+
+def tracked_listing(folder: Path) -> Listing | None:
+    """The files git tracks below `folder` (None outside a repository)."""
     top = _git(folder, "rev-parse", "--show-toplevel")
     if top is None:
         return None
     listing = _git(folder, "ls-files", "-z", "--full-name", ".")
     if listing is None:
         return None
-    real = real_paths()
-    return {real(os.path.join(top, name)) for name in listing.split("\0") if name}
+    return Listing(top, tuple(name for name in listing.split("\0") if name))
 
 
 _ELSEWHERE = frozenset(("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR"))
 
 
 def listing_key(folder: Path) -> Hashable | None:
-    """What changes whenever `tracked_files(folder)` could answer differently (None: cannot tell).
+    """What changes whenever `tracked_listing(folder)` could answer differently (None: cannot tell).
 
     Git finds the repository by looking for `.git` in the folder and each folder above it, and
     `ls-files` answers from the index alone. So the answer stands while the same `.git` folder

@@ -11,7 +11,7 @@ from pathlib import Path
 from itreport.checks import run_checks
 from itreport.content import Content, load_content
 from itreport.gcpause import paused_gc
-from itreport.gitrepo import listing_key, real_paths, tracked_files
+from itreport.gitrepo import Listing, listing_key, real_paths, tracked_listing
 from itreport.load import ContentSource, Document, FolderSource, active_memo, refusal_problem
 from itreport.models.people import RESTRICTED_FIELDS
 from itreport.problems import Problem, sort_problems
@@ -67,15 +67,15 @@ def validate_folder(content: Path, private: Path | None = None) -> Validation:
     source = FolderSource(content, shown_as=str(content))
     listing = _git_listing(content)
     private_source = None
-    tracked = TrackedFiles([(source, content)], listing) if listing is not None else None
+    tracked = TrackedFiles([(source, content)], [listing]) if listing is not None else None
     if private is not None:
         private_source = FolderSource(private, shown_as=str(private), what="private folder")
         private_listing = _git_listing(private)
-        if private_listing is not None and TrackedFiles([(private_source, private)], private_listing).any():
+        if private_listing is not None and TrackedFiles([(private_source, private)], [private_listing]).any():
             # A private folder inside a repository, committed: said as an error.
             tracked = TrackedFiles(
                 [*(tracked.folders if tracked else []), (private_source, private)],
-                private_listing | (listing or set()),
+                [private_listing, *([listing] if listing is not None else [])],
             )
     return validate(source, private_source, tracked)
 
@@ -87,14 +87,21 @@ class TrackedFiles:
     resolving every file of a large division up front was wasted on every preview rebuild.
     """
 
-    def __init__(self, folders: list[tuple[FolderSource, Path]], paths: set[str]) -> None:
+    def __init__(self, folders: list[tuple[FolderSource, Path]], listings: list[Listing]) -> None:
         self.folders = folders
-        self._paths = paths
+        self._listings = listings
+        self._paths: set[str] | None = None
         self._real = real_paths()
 
     def __contains__(self, name: object) -> bool:
         if not isinstance(name, str):
             return False
+        if self._paths is None:
+            # Resolved now, not when git was asked: a kept listing's names may lead elsewhere
+            # since (a tracked link re-pointed), and the verdict must be a fresh run's.
+            self._paths = set()
+            for listing in self._listings:
+                self._paths |= listing.real()
         for source, folder in self.folders:
             rel = source.relative(name)
             if rel is not None and self._real(os.path.join(os.path.abspath(folder), rel)) in self._paths:
@@ -106,8 +113,8 @@ class TrackedFiles:
         return any(source.display(rel) in self for source, _f in self.folders for rel in source.files())
 
 
-def _git_listing(folder: Path) -> set[str] | None:
-    """Real paths of the files git tracks below the folder (None outside a repository).
+def _git_listing(folder: Path) -> Listing | None:
+    """The files git tracks below the folder (None outside a repository).
 
     Under `remembering`, git's listing is kept while `listing_key` shows nothing that could change
     it: asking git costs a large division's preview more than validating the file that changed.
@@ -115,10 +122,10 @@ def _git_listing(folder: Path) -> set[str] | None:
     memo = active_memo()
     key = listing_key(folder) if memo is not None else None
     if memo is None or key is None:
-        return tracked_files(folder)
+        return tracked_listing(folder)
 
-    def listing() -> tuple[set[str] | None, bool]:
-        found = tracked_files(folder)
+    def listing() -> tuple[Listing | None, bool]:
+        found = tracked_listing(folder)
         # A failure inside a repository (an ownership check, a broken index) is not kept: what
         # fixes it need not touch what the key sees.
         return found, found is not None or not isinstance(key, tuple) or key[-1] is None

@@ -467,3 +467,36 @@ def test_a_link_inside_the_folder_is_read_through_every_time(
         loaded = validate_folder(content).content
     assert loaded is not None
     assert any(p.name.startswith("Retitled ") for p in loaded.projects)
+
+
+def test_a_tracked_link_re_pointed_is_judged_as_a_fresh_run_judges_it(
+    tmp_path: Path, trusted_stamps: None
+) -> None:
+    """git's listing is kept while its index stays the same, but where a tracked name leads is the
+    work tree's: people.yaml, a tracked link, re-pointed from a committed file to a new one with
+    the same salary. A fresh run still calls the salary tracked (an error); so must the memo."""
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "tests" / "fixtures" / "minimal", content)
+    people = content / "people.yaml"
+    text = people.read_text().replace("    title: Engineer\n", "    title: Engineer\n    salary: 51000\n", 1)
+    (content / "staff").mkdir()
+    (content / "staff" / "old.txt").write_text(text)
+    people.unlink()
+    people.symlink_to(Path("staff") / "old.txt")
+    for args in (("init", "-q", "-b", "main"), ("add", "content"), ("commit", "-q", "-m", "division")):
+        _git(tmp_path, *args)
+    memo = ParseMemo()
+
+    def kept_and_fresh() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        with remembering(memo):
+            kept = validate_folder(content)
+        return _shown(kept.problems), _shown(validate_folder(content).problems)
+
+    kept, fresh = kept_and_fresh()
+    assert kept == fresh and [p[-2] for p in fresh] == ["privacy.restricted-tracked"]
+    (content / "staff" / "new.txt").write_text(text)  # not added: the index does not change
+    people.unlink()
+    people.symlink_to(Path("staff") / "new.txt")
+    kept, fresh = kept_and_fresh()
+    assert [p[-2] for p in fresh] == ["privacy.restricted-tracked"]
+    assert kept == fresh
