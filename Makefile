@@ -31,7 +31,7 @@ test: lint
 
 # Thousands of new cases (minutes); a crash is saved as tests/fixtures/fuzz/<base>-<hash>/.
 fuzz: $(STAMP)
-	HYPOTHESIS_PROFILE=fuzz ITREPORT_FUZZ_KEEP=1 $(BIN)/pytest -q -x tests/test_fuzz_fields.py tests/test_fuzz_mutation.py tests/test_loader_differential.py
+	HYPOTHESIS_PROFILE=fuzz ITREPORT_FUZZ_KEEP=1 $(BIN)/pytest -q -x tests/test_fuzz_fields.py tests/test_fuzz_mutation.py tests/test_loader_differential.py tests/test_fuzz_incremental.py
 
 $(VENV)/.bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,bench]'

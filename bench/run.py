@@ -8,7 +8,8 @@ in this one run on this machine:
 - our load + validate, analysis, HTML per edition, PDF per edition; load + validate again with
   the fast YAML path off (`ITREPORT_FAST_YAML=0`, the libyaml reference path only); validation
   as `itreport serve` rebuilds after one project file changed (its memo warmed by a first
-  validation) beside the floor of parsing and validating that one file alone;
+  validation) beside the floor of parsing and validating that one file alone, and the whole
+  board preview (HTML, compared with a tagged last briefing) rebuilt after such an edit;
   on large, validation and the text report of some 6,000 problems beside a clean validation;
 - the floor for the PDF stage: bare WeasyPrint on the same HTML with the same options (PDF/A-2a,
   tagged, fixed identifier), against our PDF stage; then seconds per page of our PDF stage, of
@@ -22,7 +23,8 @@ in this one run on this machine:
 
 Then one line: `bench: load_ratio=… pdf_ratio=… parallel_speedup=… noop_seconds=… edit_seconds=…
 peak_rss_mb=…` (load ratio on large; PDF ratio and parallel speed-up of the render stage on
-medium; no-op, edit and memory on large). Timings are never asserted in tests; they live here.
+medium; no-op, edit and memory on large), then the one-file validation and the preview
+rebuild on large. Timings are never asserted in tests; they live here.
 Public tools only: Python, git and the packages itreport installs.
 """
 
@@ -56,6 +58,7 @@ from itreport.models.projects import Project  # noqa: E402
 from itreport.render.pdf import PDF_VARIANT, html_to_pdf  # noqa: E402
 from itreport.render.theme import DEFAULT_THEME  # noqa: E402
 from itreport.report import format_text  # noqa: E402
+from itreport.serve.preview import Preview, PreviewOptions  # noqa: E402
 from itreport.validate import validate_folder  # noqa: E402
 
 CLI = [sys.executable, "-m", "itreport"]
@@ -249,9 +252,10 @@ def many_problems(content: Path) -> tuple[float, int]:
         budget.write_bytes(original)
 
 
-def one_file_edit(scale: str, content: Path) -> list[Row]:
+def one_file_edit(scale: str, content: Path, results: dict[str, float]) -> list[Row]:
     """`itreport serve`'s rebuild after one project file changed, beside the floor: parsing and
-    validating that one file alone.
+    validating that one file alone; then the whole preview (the board's HTML, compared with the
+    last briefing through a `briefing/` tag) rebuilt after such a change.
 
     The memo (`itreport.load.remembering`) is warmed by a first validation, as the preview's first
     build does; each timed validation then follows a new edit of the same file (two names in
@@ -277,14 +281,40 @@ def one_file_edit(scale: str, content: Path) -> list[Row]:
         attach_sources(Project.model_validate(doc.data), doc.name)
 
     try:
-        again = best(edit_and_validate, runs=3)
+        again = best(edit_and_validate, runs=5)
         floor = best(one_file_alone, runs=5)
+        preview = preview_rebuild(content, edited, original)
     finally:
         edited.write_bytes(original)
+    results[f"{scale}_one_file_ms"] = again * 1000
+    results[f"{scale}_preview_seconds"] = preview
     return [
         Row(scale, "  parse + validate one project file alone: floor", floor, note=f"{floor * 1000:.2f} ms"),
         Row(scale, f"  serve: validate after changing {edited.name}", again, floor, "÷ one file"),
+        Row(scale, "  serve: board preview (HTML, with a baseline) after that change", preview),
     ]
+
+
+def preview_rebuild(content: Path, edited: Path, original: bytes) -> float:
+    """Best of five `itreport serve` rebuilds of the board's HTML, each after a new edit of one
+    project, with the last briefing tagged (so every rebuild also compares with it)."""
+    repo = content.parent
+    git(repo, "tag", "briefing/bench")
+    preview = Preview(PreviewOptions(content, edition="board"))
+    try:
+        first = preview.rebuild()
+        if not first.ok:
+            raise SystemExit("bench: the board preview did not build")
+        names = iter(range(1_000_000))
+
+        def edit_and_rebuild() -> None:
+            edited.write_bytes(original.replace(b"\nname: ", f"\nname: Previewed {next(names)} ".encode(), 1))
+            assert preview.rebuild().ok
+
+        return best(edit_and_rebuild, runs=5)
+    finally:
+        preview.close()
+        git(repo, "tag", "-d", "briefing/bench")
 
 
 def measure(scale: str, work: Path, rows: list[Row], results: dict[str, float]) -> None:
@@ -312,7 +342,8 @@ def measure(scale: str, work: Path, rows: list[Row], results: dict[str, float]) 
     finally:
         del os.environ["ITREPORT_FAST_YAML"]
     rows.append(Row(scale, "  same, fast YAML path off (reference only)", reference, floor_gc, "÷ floor"))
-    rows.extend(one_file_edit(scale, content))
+    os.environ["ITREPORT_CACHE"] = str(work / f"cache-serve-{scale}")  # the preview's build records
+    rows.extend(one_file_edit(scale, content, results))
     if scale == "large":
         report, count = many_problems(content)
         rows.append(Row(scale, f"  validate + text report of {count:,} problems", report, ours, "÷ clean"))
@@ -480,6 +511,8 @@ def main(argv: list[str]) -> int:
         "edit_ratio": ("edit_ratio", ".2f"),
         "peak_rss_mb": ("peak_rss_mb", ".0f"),
         "typst_page_seconds": ("typst_page_seconds", ".4f"),
+        "one_file_ms": ("large_one_file_ms", ".1f"),
+        "preview_seconds": ("large_preview_seconds", ".2f"),
     }
     shown = [
         f"{name}={results[key]:{spec}}" if key in results else f"{name}=n/a"
