@@ -69,18 +69,20 @@ def load_baseline(content: Path, since: str | None) -> Baseline:
         return Baseline(rev, None, f"baseline {rev} cannot be read")
     memo = active_memo()
     if memo is None:
-        return _read_baseline(root, rev, subdir)
+        return _read_baseline(root, rev, subdir)[0]
     # A commit never changes: a preview reads and analyses it once, not at every save.
     key = (str(root), rev, subdir, commit.stdout.strip())
-    return memo.kept("baseline", key, lambda: (_read_baseline(root, rev, subdir), True))
+    return memo.kept("baseline", key, lambda: _read_baseline(root, rev, subdir))
 
 
-def _read_baseline(root: Path, rev: str, subdir: str) -> Baseline:
-    """The content folder as committed at `rev`, validated and analysed."""
+def _read_baseline(root: Path, rev: str, subdir: str) -> tuple[Baseline, bool]:
+    """The content folder as committed at `rev`, validated and analysed, and whether that
+    answer is the commit's own: git failing to read it (an object fetched lazily by a partial
+    clone, a repository being repacked) may pass, so a preview does not keep it."""
     try:
         validation = validate(GitSource(root, rev, subdir))
     except GitError as exc:
-        return Baseline(rev, None, f"baseline {rev} cannot be read: {exc}")
+        return Baseline(rev, None, f"baseline {rev} cannot be read: {exc}"), False
     if validation.content is None:
         errors = [p for p in validation.problems if p.is_error]
         first = f"{errors[0].file}:{errors[0].line}: {errors[0].message}" if errors else "no division.yaml"
@@ -89,8 +91,8 @@ def _read_baseline(root: Path, rev: str, subdir: str) -> Baseline:
             None,
             f"baseline {rev} does not validate ({len(errors)} error(s), first: {first}); "
             "the comparison with the last briefing is left out",
-        )
-    return Baseline(rev, analyse(validation.content))
+        ), True
+    return Baseline(rev, analyse(validation.content)), True
 
 
 def changes_since(baseline: Baseline, current: Analysis) -> Changes | None:

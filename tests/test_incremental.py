@@ -500,3 +500,36 @@ def test_a_tracked_link_re_pointed_is_judged_as_a_fresh_run_judges_it(
     kept, fresh = kept_and_fresh()
     assert [p[-2] for p in fresh] == ["privacy.restricted-tracked"]
     assert kept == fresh
+
+
+def test_a_baseline_git_could_not_read_is_read_again_once_it_can(tmp_path: Path) -> None:
+    """The preview keeps the baseline per commit, but not git failing to read it: an object
+    missing for a while (a partial clone offline, a repository being repacked) and back again
+    gives the comparison, as a fresh build does, not the kept "cannot be read" warning."""
+    from itreport.baseline import load_baseline
+
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "tests" / "fixtures" / "minimal", content)
+    for args in (("init", "-q", "-b", "main"), ("add", "content"), ("commit", "-q", "-m", "m")):
+        _git(tmp_path, *args)
+    _git(tmp_path, "tag", "briefing/2026-01-31")
+    blob = subprocess.run(
+        ["git", "rev-parse", "briefing/2026-01-31:content/people.yaml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    stored = tmp_path / ".git" / "objects" / blob[:2] / blob[2:]
+    away = tmp_path / "away"
+    stored.rename(away)
+    memo = ParseMemo()
+    with remembering(memo):
+        missing = load_baseline(content, None)
+    assert missing.analysis is None and missing.warning and "cannot be read" in missing.warning
+    away.rename(stored)
+    fresh = load_baseline(content, None)
+    assert fresh.analysis is not None and fresh.warning is None
+    with remembering(memo):
+        kept = load_baseline(content, None)
+    assert kept.analysis is not None and kept.warning is None
