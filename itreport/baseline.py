@@ -67,20 +67,22 @@ def load_baseline(content: Path, since: str | None) -> Baseline:
         if since:
             raise BaselineError(f"--since {since}: no such revision in {root}")
         return Baseline(rev, None, f"baseline {rev} cannot be read")
+    sha = commit.stdout.strip()
     memo = active_memo()
     if memo is None:
-        return _read_baseline(root, rev, subdir)[0]
+        return _read_baseline(root, rev, sha, subdir)[0]
     # A commit never changes: a preview reads and analyses it once, not at every save.
-    key = (str(root), rev, subdir, commit.stdout.strip())
-    return memo.kept("baseline", key, lambda: _read_baseline(root, rev, subdir))
+    key = (str(root), rev, subdir, sha)
+    return memo.kept("baseline", key, lambda: _read_baseline(root, rev, sha, subdir))
 
 
-def _read_baseline(root: Path, rev: str, subdir: str) -> tuple[Baseline, bool]:
-    """The content folder as committed at `rev`, validated and analysed, and whether that
-    answer is the commit's own: git failing to read it (an object fetched lazily by a partial
-    clone, a repository being repacked) may pass, so a preview does not keep it."""
+def _read_baseline(root: Path, rev: str, sha: str, subdir: str) -> tuple[Baseline, bool]:
+    """The content folder as committed at `sha` (what `rev` named when the build looked),
+    validated and analysed, and whether that answer is the commit's own: git failing to read
+    it (an object fetched lazily by a partial clone, a repository being repacked) may pass, so a
+    preview does not keep it."""
     try:
-        validation = validate(GitSource(root, rev, subdir))
+        validation = validate(GitSource(root, sha, subdir, shown_rev=rev))
     except GitError as exc:
         return Baseline(rev, None, f"baseline {rev} cannot be read: {exc}"), False
     if validation.content is None:

@@ -16,7 +16,7 @@ import stat
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -193,6 +193,10 @@ class FolderSource:
             return name
         return name[len(head) :] if name.startswith(head) and len(name) > len(head) else None
 
+    def real(self, rel: str) -> str:
+        """Where a listed file is, in the resolved root folder (a link itself is not followed)."""
+        return self._base + rel
+
     def stamp(self, rel: str) -> FileStamp | None:
         """The file's identity, size and change times, for a regular file only.
 
@@ -200,7 +204,7 @@ class FolderSource:
         confined read every time (a link's own times do not change when its target does).
         """
         try:
-            st = os.lstat(self._base + rel)
+            st = os.lstat(self.real(rel))
         except OSError:
             return None
         if not stat.S_ISREG(st.st_mode):
@@ -219,12 +223,15 @@ class GitSource:
     repo: Path
     rev: str
     subdir: str = "content"
+    shown_rev: str = ""
+    """How the revision is named in messages (a tag, while `rev` is the commit it pointed to
+    when the build looked, so that a tag moved meanwhile cannot mix two trees)."""
     _blobs: dict[str, str] = field(default_factory=dict, init=False, repr=False)
     _links: set[str] = field(default_factory=set, init=False, repr=False)
 
     @property
     def label(self) -> str:
-        return f"{self.rev}:{self.subdir}"
+        return f"{self.shown_rev or self.rev}:{self.subdir}"
 
     def _git(self, *args: str) -> bytes:
         try:
@@ -261,7 +268,7 @@ class GitSource:
         return self._git("cat-file", "blob", self._blobs[rel])
 
     def display(self, rel: str) -> str:
-        return f"{self.rev}:{PurePosixPath(self.subdir) / rel}"
+        return f"{self.shown_rev or self.rev}:{PurePosixPath(self.subdir) / rel}"
 
     def stamp(self, rel: str) -> str | None:
         """The blob's id: git names a file's bytes by their hash, so it is exact."""
@@ -443,11 +450,23 @@ class ParseMemo:
         self._models: dict[tuple[str, type], tuple[Document, Any, list[Problem]]] = {}
         self._objects: dict[str, ObjectMemo] = {}
         self._kept: dict[str, tuple[Hashable, Any]] = {}
+        self._suspects: set[str] = set()
         self._lock = threading.Lock()
         self.parsed: list[str] = []
         """Names parsed (not found here) by the last `remembering` block: what a rebuild cost."""
         self.validated: list[str] = []
         """Names validated against their model (not found here) by the last `remembering` block."""
+
+    def suspect(self, paths: Iterable[str]) -> None:
+        """Files reported changed (by the preview's file watcher): the next build reads them
+        whatever their stamps say. On a network or virtual file system (NFS, FUSE, a container's
+        shared folder) `lstat` can answer from a cache, and FAT keeps no change time at all."""
+        with self._lock:
+            self._suspects.update(os.path.realpath(p) for p in paths)
+
+    def suspected(self, path: str) -> bool:
+        """Whether the file at this real path was reported changed since the last build."""
+        return bool(self._suspects) and path in self._suspects
 
     def unchanged(
         self, name: str, stamp: Hashable, fast: bool
@@ -535,6 +554,11 @@ class ParseMemo:
         with self._lock:
             return self._objects.setdefault(purpose, ObjectMemo())
 
+    def end_round(self) -> None:
+        """A build is over: the files reported changed before it have been read."""
+        with self._lock:
+            self._suspects.clear()
+
     def next_round(self) -> None:
         """A new build starts: per-object values not used in the last two builds are let go."""
         self.parsed = []
@@ -558,6 +582,7 @@ def remembering(memo: ParseMemo) -> Iterator[ParseMemo]:
         yield memo
     finally:
         _MEMO.reset(token)
+        memo.end_round()
 
 
 def active_memo() -> ParseMemo | None:
@@ -660,7 +685,10 @@ def read_all(source: ContentSource) -> Iterator[tuple[str, Document | None, list
         if memo is not None:
             seen_ns = time.time_ns()  # before the stamp: see `settled`
             stamp = source.stamp(rel)
-            kept = memo.unchanged(name, stamp, fast) if stamp is not None else None
+            # A file reported changed is read whatever its stamp says; what it reads is then kept
+            # under that stamp, which the next build can trust again.
+            suspected = isinstance(source, FolderSource) and memo.suspected(source.real(rel))
+            kept = memo.unchanged(name, stamp, fast) if stamp is not None and not suspected else None
             if kept is not None:
                 yield rel, kept[0], kept[1]
                 continue

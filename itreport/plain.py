@@ -64,7 +64,7 @@ def freeze(obj: Any, models: ModelCache | None = None) -> Any:
     return _freeze(obj, {}, models)
 
 
-def _freeze(obj: Any, memo: dict[int, Any], models: ModelCache | None = None) -> Any:
+def _freeze(obj: Any, memo: dict[int, tuple[Any, Any]], models: ModelCache | None = None) -> Any:
     if obj is None or isinstance(obj, LEAVES):
         return obj
     if isinstance(obj, Enum):
@@ -74,8 +74,9 @@ def _freeze(obj: Any, memo: dict[int, Any], models: ModelCache | None = None) ->
     if isinstance(obj, str):
         return for_html(str(obj))
     key = id(obj)
-    if key in memo:
-        return memo[key]
+    seen = memo.get(key)
+    if seen is not None and seen[0] is obj:
+        return seen[1]
     out: Any
     if isinstance(obj, Mapping):
         out = MappingProxyType({_key(k): _freeze(v, memo, models) for k, v in obj.items()})
@@ -89,11 +90,13 @@ def _freeze(obj: Any, memo: dict[int, Any], models: ModelCache | None = None) ->
         out = _record(obj, memo, models)
     else:
         raise TypeError(f"a {type(obj).__name__} cannot be handed to a template")
-    memo[key] = out
+    # The object is kept with its frozen form: a property that returns a new container each
+    # time would otherwise free it, and another object could then be given its id.
+    memo[key] = (obj, out)
     return out
 
 
-def _record(obj: Any, memo: dict[int, Any], models: ModelCache | None) -> Any:
+def _record(obj: Any, memo: dict[int, tuple[Any, Any]], models: ModelCache | None) -> Any:
     """A model or dataclass as its frozen view type."""
     kind = _view_type(type(obj))
     values = {name: _freeze(getattr(obj, name), memo, models) for name in view_fields_of(kind)}

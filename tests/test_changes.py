@@ -251,3 +251,28 @@ def test_pdf_shows_the_change(repo: Path) -> None:
     assert "Since the last briefing" in [str(o.title) for o in reader.outline]
     text = "\n".join(p.extract_text() for p in reader.pages)
     assert "Since the last briefing" in text and "+59 days" in text
+
+
+def test_a_tag_moved_while_the_baseline_is_read_does_not_mix_two_commits(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The baseline is read from the commit the tag named when the build looked: a tag moved
+    meanwhile (another `build --tag`, a fetch) does not make the build read the newer tree."""
+    from itreport import baseline
+
+    git(repo, "tag", "briefing/2026-10-31")
+    replace_in(repo / "content", "projects/alpha.yaml", "\nname: ", "\nname: Moved ")
+    git(repo, "commit", "-q", "-am", "later")
+    real_git = baseline._git
+
+    def moving(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+        answer = real_git(root, *args)
+        if args[:2] == ("rev-parse", "--verify"):  # the tag is resolved: now it moves
+            git(repo, "tag", "-f", "briefing/2026-10-31", "HEAD")
+        return answer
+
+    monkeypatch.setattr(baseline, "_git", moving)
+    loaded = load_baseline(Path("content"), None)
+    assert loaded.rev == "briefing/2026-10-31" and loaded.analysis is not None
+    names = [p.name for p in loaded.analysis.content.projects]
+    assert names and not any(name.startswith("Moved ") for name in names)

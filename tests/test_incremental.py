@@ -533,3 +533,29 @@ def test_a_baseline_git_could_not_read_is_read_again_once_it_can(tmp_path: Path)
     with remembering(memo):
         kept = load_baseline(content, None)
     assert kept.analysis is not None and kept.warning is None
+
+
+def test_a_file_the_watcher_reports_is_read_whatever_its_stamp_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, trusted_stamps: None
+) -> None:
+    """On NFS, FUSE or a container's shared folder `lstat` can answer from a cache: a saved file
+    keeps its old stamp for a while. The preview reads the files its watcher reported changed
+    anyway, and keeps what it read under that stamp for the builds after."""
+    from itreport.serve.preview import Preview, PreviewOptions
+
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "tests" / "fixtures" / "minimal", content)
+    project = next((content / "projects").glob("*.yaml"))
+    monkeypatch.setattr(
+        FolderSource, "stamp", lambda self, rel: FileStamp(1, hash(rel), 1, 0, 0o100644, 0, 0)
+    )
+    preview = Preview(PreviewOptions(content))
+    try:
+        assert preview.rebuild().ok
+        text = project.read_text(encoding="utf-8")
+        project.write_text(text.replace("\nname: ", "\nname: Saved ", 1), encoding="utf-8")
+        assert "Saved " not in preview.rebuild().body  # the cached stamp hides the save...
+        assert "Saved " in preview.rebuild([str(project)]).body  # ...unless the watcher saw it
+        assert "Saved " in preview.rebuild().body  # and what was read is kept
+    finally:
+        preview.close()

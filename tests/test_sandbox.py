@@ -222,3 +222,22 @@ def test_plural_takes_any_value_a_template_can_make(content: Path) -> None:
     html = next(Path("output").glob("*.html")).read_text(encoding="utf-8")
     # Only a whole number chooses a form; a text, none or no values at all fall back safely.
     assert "a days|b days|c days|d day|{days} day against baseline" in html
+
+
+def test_a_property_that_makes_a_new_list_each_time_is_frozen_for_its_own_object() -> None:
+    """Freezing remembers each object it froze; one freed at once (a new list from a property)
+    must not hand its frozen form to the next object that gets its id."""
+    from dataclasses import dataclass
+
+    from itreport.plain import freeze
+
+    @dataclass(frozen=True)
+    class Row:
+        x: int
+
+        @property
+        def pair(self) -> list[int]:
+            return [self.x, self.x]
+
+    out = freeze({"rows": [Row(i) for i in range(50)]})
+    assert [tuple(row.pair) for row in out["rows"]] == [(i, i) for i in range(50)]

@@ -70,7 +70,7 @@ def watch(
                 continue
         elif not changes:
             continue
-        page = preview.rebuild()
+        page = preview.rebuild(path for _change, path in changes)
         on_build(f"rebuilt in {page.seconds:.2f} s" if page.ok else "problems: the page lists them")
 
 

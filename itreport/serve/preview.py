@@ -11,6 +11,7 @@ import html
 import tempfile
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,9 +55,14 @@ class Preview:
     def version(self) -> int:
         return self.current.version
 
-    def rebuild(self) -> Page:
-        """Build the edition's HTML now; publish the result (or the problem page) as a new version."""
+    def rebuild(self, changed: Iterable[str] = ()) -> Page:
+        """Build the edition's HTML now; publish the result (or the problem page) as a new version.
+
+        `changed`: the paths the file watcher reported; they are read again whatever their
+        stamps say (see `ParseMemo.suspect`).
+        """
         with self._lock:
+            self.parses.suspect(changed)
             start = time.perf_counter()
             body, ok = self._build("html")
             page = Page(body.decode("utf-8"), ok, time.perf_counter() - start)
