@@ -19,7 +19,8 @@ in this one run on this machine:
   layout in seconds and pages, what the slowest edition leaves of a two-core speed-up, a
   build with nothing changed, and a session of uncommitted edits (the first marks every page
   DRAFT; the next renames one project and is compared with laying out the editions that show
-  it); the peak memory of a build. The load average is printed with the rows that a busy machine distorts.
+  it); the peak memory of the large build (all its processes at once, sampled from /proc every
+  0.1 s). The load average is printed with the rows that a busy machine distorts.
 
 Then one line: `bench: load_ratio=… pdf_ratio=… parallel_speedup=… noop_seconds=… edit_seconds=…
 peak_rss_mb=…` (load ratio on large; PDF ratio and parallel speed-up of the render stage on
@@ -33,7 +34,6 @@ from __future__ import annotations
 import gc
 import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -209,14 +209,57 @@ def longest_first(seconds: list[float], workers: int) -> float:
     return max(ends)
 
 
-def cli(args: list[str], cwd: Path, cache: Path) -> tuple[float, str]:
+def cli(args: list[str], cwd: Path, cache: Path, memory: list[float] | None = None) -> tuple[float, str]:
+    """Seconds and standard error of an `itreport` command; with `memory`, its peak memory (MB)
+    is appended to it (see `tree_rss`)."""
     env = {**os.environ, "ITREPORT_CACHE": str(cache)}
     start = time.perf_counter()
-    proc = subprocess.run([*CLI, *args], cwd=cwd, env=env, capture_output=True, text=True, check=False)
-    seconds = time.perf_counter() - start
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen([*CLI, *args], cwd=cwd, env=env, stdout=out, stderr=err, text=True)
+        peak = 0
+        while proc.poll() is None:
+            if memory is not None:
+                peak = max(peak, tree_rss(proc.pid))
+            time.sleep(0.1)
+        seconds = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
     if proc.returncode != 0:
-        raise SystemExit(f"bench: `itreport {' '.join(args)}` failed:\n{proc.stdout}{proc.stderr}")
-    return seconds, proc.stderr
+        raise SystemExit(f"bench: `itreport {' '.join(args)}` failed:\n{stdout}{stderr}")
+    if memory is not None:
+        memory.append(peak / 1024)
+    return seconds, stderr
+
+
+def tree_rss(pid: int) -> int:
+    """Memory (kB) of a process and all its descendants now: the sum of their proportional set
+    sizes (PSS: a page shared by n processes counts 1/n in each), from /proc (Linux).
+
+    Sampled while a build runs, its maximum is the memory the build needed at once, workers
+    included, with what the fork server shares with its workers counted once. `ru_maxrss`
+    cannot say it: a process started from this (large) one inherits this one's high-water mark
+    when it executes the new program, so every child looked as large as the benchmark itself.
+    """
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="utf-8") as stat:
+                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        todo.extend(children.get(current, []))
+        try:
+            with open(f"/proc/{current}/smaps_rollup", encoding="utf-8") as rollup:
+                total += next((int(line.split()[1]) for line in rollup if line.startswith("Pss:")), 0)
+        except OSError:
+            continue  # ended meanwhile
+    return total
 
 
 def render_seconds(stderr: str) -> float:
@@ -417,11 +460,13 @@ def measure(scale: str, work: Path, rows: list[Row], results: dict[str, float]) 
         editions(scale, repo / "seq", work / f"c1-{scale}", rows)
         return
 
-    full, full_err = cli(["build", "content", "--out", "out"], repo, cache)
+    memory: list[float] = []
+    full, full_err = cli(["build", "content", "--out", "out"], repo, cache, memory)
     rows.append(Row(scale, "CLI build, HTML + PDF, one worker per core", full))
     rows.append(Row(scale, "  render stage", render_seconds(full_err), note=load()))
     editions(scale, repo / "out", cache, rows)
-    results["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    results["peak_rss_mb"] = memory[0]
+    rows.append(Row(scale, "  peak memory of the build, all its processes at once (MB)", memory[0]))
     noop = min(cli(["build", "content", "--out", "out"], repo, cache)[0] for _ in range(3))
     rows.append(Row(scale, "CLI build with nothing changed", noop))
     results["noop_seconds"] = noop

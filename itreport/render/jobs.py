@@ -46,6 +46,7 @@ from itreport.render.layout import (
     worker_ready,
 )
 from itreport.render.layout import pdf_source as layout_pdf_source
+from itreport.render.memory import available_memory
 from itreport.render.sandbox import TemplateFailure
 
 # What one worker may need for a large edition (Python, WeasyPrint's layout tree, fonts).
@@ -143,21 +144,10 @@ def layout_cost(job: Job, html: bytes) -> float:
     return html.count(b"<") * 0.0005
 
 
-def available_memory() -> int | None:
-    """Bytes of memory available now (Linux), or None where the system does not say."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError):
-        return None
-    return None
-
-
 def worker_count(jobs: int, requested: int = 0) -> int:
     """How many processes to use: `requested`, or one per core, never more than the jobs or
-    than available memory allows (at `WORKER_MEMORY` each); 1 means render in this process."""
+    than available memory allows (at `WORKER_MEMORY` each, within the control group's limit in a
+    container: see `itreport.render.memory`); 1 means render in this process."""
     if requested > 0:
         return max(1, min(requested, jobs))
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
