@@ -92,6 +92,8 @@ def test_a_one_gigabyte_container_lays_out_one_pdf_at_a_time(monkeypatch: pytest
     monkeypatch.setattr(jobs, "available_memory", lambda: GB)
     monkeypatch.setattr(jobs.os, "sched_getaffinity", lambda _pid: {0, 1, 2, 3})
     assert jobs.worker_count(4) == 1
-    monkeypatch.setattr(jobs, "available_memory", lambda: 2 * GB)
-    assert jobs.worker_count(4) == 3
+    monkeypatch.setattr(jobs, "available_memory", lambda: 2 * GB)  # the build's own 300 MB, then two
+    assert jobs.worker_count(4) == 2
+    monkeypatch.setattr(jobs, "available_memory", lambda: 20 * GB)
+    assert jobs.worker_count(4) == 4 and jobs.worker_count(2) == 2
     assert jobs.worker_count(4, requested=4) == 4  # --jobs asks for it: the user decides

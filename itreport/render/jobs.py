@@ -49,8 +49,12 @@ from itreport.render.layout import pdf_source as layout_pdf_source
 from itreport.render.memory import available_memory
 from itreport.render.sandbox import TemplateFailure
 
-# What one worker may need for a large edition (Python, WeasyPrint's layout tree, fonts).
 WORKER_MEMORY = 600 * 1024 * 1024
+"""What one PDF layout may take: WeasyPrint's layout of a 125-page edition of the large demo
+peaked at 584–624 MB per worker."""
+BUILD_MEMORY = 300 * 1024 * 1024
+"""What the build's own process holds while workers lay out (232 MB on the large demo: the
+division, its analysis and every edition's HTML)."""
 
 
 @dataclass(frozen=True)
@@ -154,7 +158,7 @@ def worker_count(jobs: int, requested: int = 0) -> int:
     count = min(cores, jobs)
     memory = available_memory()
     if memory is not None:
-        count = min(count, max(1, memory // WORKER_MEMORY))
+        count = min(count, max(1, (memory - BUILD_MEMORY) // WORKER_MEMORY))
     return max(1, count)
 
 
