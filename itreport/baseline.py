@@ -32,7 +32,9 @@ class Baseline:
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+    return subprocess.run(
+        ["git", *args], cwd=root, capture_output=True, encoding="utf-8", errors="surrogateescape", check=False
+    )
 
 
 def repo_of(content: Path) -> tuple[Path, str] | None:

@@ -14,8 +14,17 @@ from itreport.source.stamps import FileStamp, settled
 
 
 def _git(cwd: Path, *args: str) -> str | None:
+    # Git prints file names as the bytes they are; one that is not UTF-8 (a contributor's
+    # Latin-1 name) is kept as the file system's own functions keep it, not a decoding error.
     try:
-        res = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+        res = subprocess.run(
+            ["git", *args],
+            cwd=cwd,
+            capture_output=True,
+            encoding="utf-8",
+            errors="surrogateescape",
+            check=False,
+        )
     except OSError:
         return None
     return res.stdout.strip() if res.returncode == 0 else None

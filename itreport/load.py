@@ -249,7 +249,7 @@ class GitSource:
         for entry in out.split(b"\0"):
             if not entry:
                 continue
-            meta, _, path = entry.decode("utf-8").partition("\t")
+            meta, _, path = entry.decode("utf-8", "surrogateescape").partition("\t")  # names as bytes
             mode, kind, sha = meta.split()
             if kind != "blob" or not _is_yaml(path):
                 continue

@@ -276,3 +276,29 @@ def test_a_tag_moved_while_the_baseline_is_read_does_not_mix_two_commits(
     assert loaded.rev == "briefing/2026-10-31" and loaded.analysis is not None
     names = [p.name for p in loaded.analysis.content.projects]
     assert names and not any(name.startswith("Moved ") for name in names)
+
+
+def test_a_file_name_that_is_not_utf8_in_git_is_no_traceback(repo: Path) -> None:
+    """A contributor commits a project file with a Latin-1 name: git prints it as raw bytes.
+    Validating (which asks git what it tracks) and building against a briefing tag that holds it
+    (which reads the tag's tree) work as for any other name."""
+    import os
+
+    odd = os.path.join(b"content", b"projects", b"caf\xe9.yaml")
+    try:
+        with open(odd, "wb") as fh:
+            fh.write(
+                (repo / "content" / "projects" / "alpha.yaml").read_bytes().replace(b"id: alpha", b"id: cafe")
+            )
+    except OSError:  # pragma: no cover - a file system that takes UTF-8 names only (macOS)
+        pytest.skip("this file system does not take a name that is not UTF-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "a Latin-1 name")
+    git(repo, "tag", "briefing/2026-10-31")
+    runner = CliRunner()
+    checked = runner.invoke(main, ["validate", "content"])
+    assert checked.exit_code == 0 and checked.exception is None, checked.output
+    replace_in(repo / "content", "projects/alpha.yaml", "\nname: ", "\nname: Renamed ")
+    built = runner.invoke(main, ["build", "content", "--format", "html"])
+    assert built.exit_code == 0 and built.exception is None, built.output
+    assert "compared with briefing/2026-10-31" in built.output
