@@ -11,13 +11,16 @@ from __future__ import annotations
 import re
 
 # C0 (but tab, line feed, carriage return: see `HTML_CONTROLS`), DEL, C1, the line and paragraph
-# separators, and every bidi formatting character (marks, embeddings, overrides, isolates).
+# separators, every bidi formatting character (marks, embeddings, overrides, isolates), and lone
+# surrogates: a file name that is not UTF-8 holds its bytes as U+DC80..U+DCFF (surrogateescape),
+# which no UTF-8 stream can write (a traceback on a terminal whose locale is UTF-8).
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-ALL_CONTROLS = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_BIDI}]")
+_SURROGATES = "\ud800-\udfff"
+ALL_CONTROLS = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_BIDI}{_SURROGATES}]")
 # In HTML text tab, LF and CR are ordinary white space (Markdown needs its line breaks).
-HTML_CONTROLS = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029{_BIDI}]")
-# What JSON leaves unescaped: DEL, C1, the separators and bidi characters.
-BEYOND_C0 = re.compile(f"[\x7f-\x9f\u2028\u2029{_BIDI}]")
+HTML_CONTROLS = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029{_BIDI}{_SURROGATES}]")
+# What JSON leaves unescaped: DEL, C1, the separators, bidi characters and lone surrogates.
+BEYOND_C0 = re.compile(f"[\x7f-\x9f\u2028\u2029{_BIDI}{_SURROGATES}]")
 REPLACEMENT = "\ufffd"
 
 
@@ -33,6 +36,8 @@ def for_terminal(text: str) -> str:
 
 def _visible(match: re.Match[str]) -> str:
     code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a name that is not UTF-8: shown as that byte
+        code -= 0xDC00
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 

@@ -1,0 +1,79 @@
+"""Hostile file names in a division's repository: the name is the contributor's, every message
+that shows it must still be a located problem, never a traceback, on any terminal."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from itreport.cli import main
+from tests.conftest import FIXTURES
+
+ENV = {
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@example.org",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@example.org",
+    "PATH": "/usr/bin:/bin",
+}
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env={**ENV, "HOME": str(cwd)})
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copytree(FIXTURES / "minimal", tmp_path / "content")
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "content")
+    git(tmp_path, "commit", "-q", "-m", "first")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def commit_latin1_file(repo: Path, body: bytes) -> None:
+    """A contributor's `café.yaml` saved with a Latin-1 name: bytes no UTF-8 decoder accepts."""
+    try:
+        with open(os.path.join(os.fsencode(repo), b"content", b"projects", b"caf\xe9.yaml"), "wb") as fh:
+            fh.write(body)
+    except OSError:  # pragma: no cover - a file system that takes UTF-8 names only (macOS)
+        pytest.skip("this file system does not take a name that is not UTF-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "a Latin-1 name")
+
+
+def test_a_problem_in_a_file_whose_name_is_not_utf8_is_reported_in_every_format(repo: Path) -> None:
+    """The name is kept as surrogate escapes; a UTF-8 stream refuses those, so printing the
+    problem ended in a UnicodeEncodeError traceback. Shown now as the byte it is (`\\xe9`), and
+    in JSON as an escape that gives the name back (valid JSON, ASCII)."""
+    commit_latin1_file(repo, b"id: [oops\n")
+    runner = CliRunner()
+    text = runner.invoke(main, ["validate", "content"])
+    assert text.exception is None or isinstance(text.exception, SystemExit), text.output
+    assert text.exit_code == 1
+    assert "content/projects/caf\\xe9.yaml:1:5: error: YAML syntax error" in text.output
+    github = runner.invoke(main, ["validate", "content", "--format", "github"])
+    assert github.exit_code == 1 and "file=content/projects/caf\\xe9.yaml,line=1" in github.output
+    as_json = runner.invoke(main, ["validate", "content", "--format", "json"])
+    assert as_json.exit_code == 1, as_json.output
+    problem = json.loads(as_json.stdout_bytes.decode("utf-8"))[0]
+    assert os.fsencode(problem["file"]) == b"content/projects/caf\xe9.yaml" and problem["line"] == 1
+    # A terminal whose locale is UTF-8 (strict), as a real process; build stops the same way.
+    for args in (["validate", "content"], ["build", "content", "--format", "html"]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "itreport", *args],
+            capture_output=True,
+            env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+            check=False,
+        )
+        out = (proc.stdout + proc.stderr).decode("utf-8")
+        assert proc.returncode == 1 and "Traceback" not in out, out
+        assert "caf\\xe9.yaml:1:5: error:" in out
