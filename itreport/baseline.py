@@ -8,6 +8,7 @@ warning and no comparison; an unknown `--since` revision is a usage error.
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,9 +33,22 @@ class Baseline:
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["git", *args], cwd=root, capture_output=True, encoding="utf-8", errors="surrogateescape", check=False
-    )
+    try:
+        return subprocess.run(
+            ["git", *args],
+            cwd=root,
+            capture_output=True,
+            encoding="utf-8",
+            errors="surrogateescape",
+            check=False,
+        )
+    except OSError as exc:  # git not installed (or not on PATH): as outside a repository
+        return subprocess.CompletedProcess(["git", *args], 127, "", f"cannot run git: {exc}")
+
+
+def _no_git() -> str:
+    """Why a folder counts as outside any repository when git itself cannot be run."""
+    return "" if shutil.which("git") else " (git is not installed, or not on PATH)"
 
 
 def repo_of(content: Path) -> tuple[Path, str] | None:
@@ -58,7 +72,7 @@ def load_baseline(content: Path, since: str | None) -> Baseline:
     repo = repo_of(content)
     if repo is None:
         if since:
-            raise BaselineError(f"--since {since}: '{content}' is not in a git repository")
+            raise BaselineError(f"--since {since}: '{content}' is not in a git repository{_no_git()}")
         return Baseline(None, None)
     root, subdir = repo
     rev = since or latest_tag(root)
@@ -120,7 +134,7 @@ def create_tag(content: Path, as_of: str) -> str:
     """Tag HEAD as the data of this briefing; refuses to move an existing tag."""
     repo = repo_of(content)
     if repo is None:
-        raise BaselineError("--tag: the content folder is not in a git repository")
+        raise BaselineError(f"--tag: the content folder is not in a git repository{_no_git()}")
     root, _ = repo
     name = tag_name(as_of)
     head = _git(root, "rev-parse", "HEAD").stdout.strip()

@@ -227,7 +227,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
     records.save()
     progress(f"wrote {sum(w.changed for w in result.written)} files into {options.out}")
     if options.tag:
-        if prov.dirty or prov.commit is None:
+        if prov.versioned and (prov.dirty or prov.commit is None):  # outside git: create_tag says so
             raise UsageProblem("--tag: the data has uncommitted changes; commit them, then build with --tag")
         try:
             result.tag = create_tag(options.content, content.division.as_of.isoformat())

@@ -77,3 +77,26 @@ def test_a_problem_in_a_file_whose_name_is_not_utf8_is_reported_in_every_format(
         out = (proc.stdout + proc.stderr).decode("utf-8")
         assert proc.returncode == 1 and "Traceback" not in out, out
         assert "caf\\xe9.yaml:1:5: error:" in out
+
+
+def test_git_missing_from_path_builds_as_outside_a_repository(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CI image without git (or a PATH that lost it), with a briefing tag in the repository:
+    `diff` and `build` ended in a FileNotFoundError traceback while `validate` worked. They work
+    as outside a repository now, and `--since`/`--tag` say why they cannot."""
+    git(repo, "tag", "briefing/2026-09-30")
+    empty = tmp_path / "no-git"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    runner = CliRunner()
+    diff = runner.invoke(main, ["diff", "content"])
+    assert diff.exit_code == 0 and diff.exception is None, diff.output
+    assert "no baseline" in diff.output
+    built = runner.invoke(main, ["build", "content", "--format", "html"])
+    assert built.exit_code == 0 and built.exception is None, built.output
+    assert "not under version control" in built.output
+    since = runner.invoke(main, ["diff", "content", "--since", "briefing/2026-09-30"])
+    assert since.exit_code == 2 and "git is not installed, or not on PATH" in since.output
+    tagged = runner.invoke(main, ["build", "content", "--format", "html", "--tag"])
+    assert tagged.exit_code == 2 and "not in a git repository (git is not installed" in tagged.output
