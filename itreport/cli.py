@@ -497,18 +497,21 @@ def trace_cmd(file: Path, out: Path) -> None:
         try:
             candidates, where = copy_ids_in(data, password)
         except StampError as exc:
-            click.echo(f"{file}: {exc}", err=True)
+            click.echo(for_terminal(f"{file}: {exc}"), err=True)
             sys.exit(EXIT_DATA)
         entries, how = trace(out, candidates, "")
         how = f"copy id in the {where}" if entries else how
         if not entries:
             shown = ", ".join(candidates) or "no copy id"
-            click.echo(f"{file}: {shown}; not in {out / 'distribution.jsonl'}", err=True)
+            # The copy id is the leaked file's own (a leaker can write anything in its metadata).
+            click.echo(for_terminal(f"{file}: {shown}; not in {out / 'distribution.jsonl'}"), err=True)
             sys.exit(EXIT_DATA)
     first = entries[0]
     click.echo(
-        f"{file}: copy {first.copy_id} of edition '{first.edition}' (as of {first.as_of}, "
-        f"commit {(first.commit or 'none')[:12]}{', DRAFT' if first.draft else ''}), found by {how}"
+        for_terminal(
+            f"{file}: copy {first.copy_id} of edition '{first.edition}' (as of {first.as_of}, "
+            f"commit {(first.commit or 'none')[:12]}{', DRAFT' if first.draft else ''}), found by {how}"
+        )
     )
     click.echo(f"given to: {_printable(first.name)} <{_printable(first.email)}> ({first.recipient})")
     for e in entries:

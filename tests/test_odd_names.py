@@ -100,3 +100,22 @@ def test_git_missing_from_path_builds_as_outside_a_repository(
     assert since.exit_code == 2 and "git is not installed, or not on PATH" in since.output
     tagged = runner.invoke(main, ["build", "content", "--format", "html", "--tag"])
     assert tagged.exit_code == 2 and "not in a git repository (git is not installed" in tagged.output
+
+
+def test_trace_shows_a_leaked_files_own_copy_id_and_name_escaped(tmp_path: Path) -> None:
+    """The leaked PDF is the leaker's: its metadata copy id and its file name can hold terminal
+    escapes (retitle the window, clear the screen) and bidi overrides. `trace` printed them raw
+    to the terminal of whoever investigates; they are shown as escapes now."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(100, 100)
+    writer.add_metadata({"/ITReportCopyId": "\x1b]0;pwned\x07\x1b[2J\u202eabc"})
+    leaked = tmp_path / "leak\x1b[31m.pdf"
+    with leaked.open("wb") as fh:
+        writer.write(fh)
+    (tmp_path / "output").mkdir()
+    result = CliRunner().invoke(main, ["trace", str(leaked), "--out", str(tmp_path / "output")], color=True)
+    assert result.exit_code == 1, result.output
+    assert "\x1b" not in result.output and "\u202e" not in result.output and "\x07" not in result.output
+    assert "leak\\x1b[31m.pdf: \\x1b]0;pwned\\x07\\x1b[2J\\u202eabc; not in" in result.output
