@@ -119,3 +119,18 @@ def test_trace_shows_a_leaked_files_own_copy_id_and_name_escaped(tmp_path: Path)
     assert result.exit_code == 1, result.output
     assert "\x1b" not in result.output and "\u202e" not in result.output and "\x07" not in result.output
     assert "leak\\x1b[31m.pdf: \\x1b]0;pwned\\x07\\x1b[2J\\u202eabc; not in" in result.output
+
+
+def test_the_preview_shows_a_problem_in_a_file_whose_name_is_not_utf8(repo: Path) -> None:
+    """The preview's problem page is sent as UTF-8: a name that is not UTF-8 in it made the
+    rebuild raise UnicodeEncodeError instead of showing the page."""
+    from itreport.serve.preview import Preview, PreviewOptions
+
+    commit_latin1_file(repo, b"id: [oops\n")
+    preview = Preview(PreviewOptions(Path("content")))
+    try:
+        page = preview.rebuild()
+    finally:
+        preview.close()
+    assert not page.ok
+    assert "content/projects/caf\\xe9.yaml:1:5: error: YAML syntax error" in page.body
