@@ -81,6 +81,34 @@ class Listing:
         return {real(os.path.join(self.top, name)) for name in self.names}
 
 
+def refusal(folder: Path) -> tuple[str, str] | None:
+    """Why git refuses the repository holding `folder`, and the command that would let it read
+    it; None when it does not. Git refuses a repository owned by another user unless it is listed
+    in `safe.directory` (its config could run that user's commands): such a checkout is not
+    "outside git", it is one whose tracked files and tags cannot be read."""
+    probe = os.path.realpath(folder)
+    while not os.path.lexists(os.path.join(probe, ".git")):  # no repository: git is not asked
+        if os.path.dirname(probe) == probe:
+            return None
+        probe = os.path.dirname(probe)
+    try:
+        res = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=folder,
+            capture_output=True,
+            encoding="utf-8",
+            errors="surrogateescape",
+            check=False,
+        )
+    except OSError:
+        return None
+    lines = [line.strip() for line in res.stderr.splitlines() if line.strip()]
+    if res.returncode == 0 or not lines or "safe.directory" not in res.stderr:
+        return None
+    command = next((line for line in lines if line.startswith("git config")), "")
+    return lines[0].removeprefix("fatal: "), command
+
+
 def tracked_listing(folder: Path) -> Listing | None:
     """The files git tracks below `folder` (None outside a repository)."""
     top = _git(folder, "rev-parse", "--show-toplevel")

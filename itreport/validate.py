@@ -11,10 +11,10 @@ from pathlib import Path
 from itreport.checks import run_checks
 from itreport.content import Content, load_content
 from itreport.gcpause import paused_gc
-from itreport.gitrepo import Listing, listing_key, real_paths, tracked_listing
+from itreport.gitrepo import Listing, listing_key, real_paths, refusal, tracked_listing
 from itreport.load import ContentSource, Document, FolderSource, active_memo, refusal_problem
 from itreport.models.people import RESTRICTED_FIELDS
-from itreport.problems import Problem, sort_problems
+from itreport.problems import Problem, Severity, sort_problems
 from itreport.source.confine import folder_refusal
 
 
@@ -66,6 +66,11 @@ def validate_folder(content: Path, private: Path | None = None) -> Validation:
         return Validation(None, [refusal_problem(str(content), refused)], {})
     source = FolderSource(content, shown_as=str(content))
     listing = _git_listing(content)
+    git_refused = refusal(content) if listing is None else None
+    if git_refused is not None:
+        # Which files git tracks cannot be told: every file counts as tracked, so a restricted
+        # field stays an error rather than becoming a warning because of who owns the checkout.
+        listing = Listing(os.path.abspath(content), tuple(source.files()))
     private_source = None
     tracked = TrackedFiles([(source, content)], [listing]) if listing is not None else None
     if private is not None:
@@ -77,7 +82,25 @@ def validate_folder(content: Path, private: Path | None = None) -> Validation:
                 [*(tracked.folders if tracked else []), (private_source, private)],
                 [private_listing, *([listing] if listing is not None else [])],
             )
-    return validate(source, private_source, tracked)
+    result = validate(source, private_source, tracked)
+    if git_refused is not None:
+        reason, command = git_refused
+        result.problems = sort_problems(
+            [
+                *result.problems,
+                Problem(
+                    str(content),
+                    0,
+                    0,
+                    Severity.WARNING,
+                    f"git refuses this repository ({reason}): every file counts as tracked, there is "
+                    "no baseline, and builds are marked as not under version control",
+                    hint=f"if you trust whoever owns the checkout: {command or 'add it to safe.directory'}",
+                    rule="git.refused",
+                ),
+            ]
+        )
+    return result
 
 
 class TrackedFiles:

@@ -134,3 +134,25 @@ def test_the_preview_shows_a_problem_in_a_file_whose_name_is_not_utf8(repo: Path
         preview.close()
     assert not page.ok
     assert "content/projects/caf\\xe9.yaml:1:5: error: YAML syntax error" in page.body
+
+
+def test_a_checkout_git_refuses_keeps_a_committed_salary_an_error(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CI container whose checkout belongs to another user: git refuses to read it
+    (`safe.directory`). itreport took that for "outside git", so a salary committed in a pull
+    request became a warning (exit 0) instead of an error. Now every file counts as tracked and a
+    warning says why, with git's own command to trust the checkout."""
+    people = repo / "content" / "people.yaml"
+    text = people.read_text(encoding="utf-8")
+    first_person_ends = text.index("\n  - id:", text.index("  - id:") + 1)
+    people.write_text(
+        text[:first_person_ends] + "\n    salary: 50000" + text[first_person_ends:], encoding="utf-8"
+    )
+    git(repo, "commit", "-q", "-am", "a salary, committed")
+    monkeypatch.setenv("GIT_TEST_ASSUME_DIFFERENT_OWNER", "1")  # git's own switch for this check
+    result = CliRunner().invoke(main, ["validate", "content"])
+    assert result.exit_code == 1, result.output
+    assert "restricted field 'salary' is in a file that git tracks" in result.output
+    assert "content: warning: git refuses this repository (detected dubious ownership" in result.output
+    assert "git config --global --add safe.directory" in result.output
