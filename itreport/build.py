@@ -114,13 +114,14 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
     except BaselineError as exc:
         raise UsageProblem(str(exc)) from None
     changes = changes_since(baseline, analysis)
-    progress("analysed" + (f" and compared with {baseline.rev}" if baseline.rev else ""))
+    compared = baseline.rev if changes is not None else None  # an unreadable baseline is not compared
+    progress("analysed" + (f" and compared with {compared}" if compared else ""))
     quality = _quality(validation)
     if baseline.warning:
         quality += (("baseline", Note("dq_baseline_unreadable", (("rev", baseline.rev or ""),))),)
     roots = [DEFAULT_THEME, *([templates.resolve()] if templates else [])]
     result = BuildResult(
-        validation, commit=prov.commit, draft=prov.dirty, versioned=prov.versioned, baseline=baseline.rev
+        validation, commit=prov.commit, draft=prov.dirty, versioned=prov.versioned, baseline=compared
     )
     if baseline.warning:
         result.warnings.append(baseline.warning)

@@ -156,3 +156,18 @@ def test_a_checkout_git_refuses_keeps_a_committed_salary_an_error(
     assert "restricted field 'salary' is in a file that git tracks" in result.output
     assert "content: warning: git refuses this repository (detected dubious ownership" in result.output
     assert "git config --global --add safe.directory" in result.output
+
+
+def test_a_briefing_tag_that_cannot_be_read_is_not_called_compared(repo: Path) -> None:
+    """A briefing tag on a blob (or on a tree without the content folder) cannot be compared
+    with: the build warned so, then still printed "compared with briefing/…" and wrote that
+    baseline into the manifest, contradicting its own warning and the pages."""
+    blob = subprocess.run(
+        ["git", "hash-object", "-w", "--stdin"], input=b"hi\n", cwd=repo, capture_output=True, check=True
+    )
+    git(repo, "tag", "-a", "-m", "not a commit", "briefing/2026-09-30", blob.stdout.decode().strip())
+    built = CliRunner().invoke(main, ["build", "content", "--format", "html"])
+    assert built.exit_code == 0, built.output
+    assert "warning: baseline briefing/2026-09-30 cannot be read" in built.output
+    assert "compared with" not in built.output
+    assert json.loads((repo / "output" / "manifest.json").read_text(encoding="utf-8"))["baseline"] is None
