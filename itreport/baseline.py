@@ -57,7 +57,10 @@ def repo_of(content: Path) -> tuple[Path, str] | None:
     if top.returncode != 0:
         return None
     root = Path(top.stdout.strip())
-    return root, content.resolve().relative_to(root.resolve()).as_posix()
+    try:
+        return root, content.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:  # a work tree set elsewhere (GIT_WORK_TREE, core.worktree): not this folder's
+        return None
 
 
 def latest_tag(root: Path) -> str | None:

@@ -50,6 +50,10 @@ def provenance(path: Path, watched: list[Path]) -> Provenance:
     if top is None:
         return Provenance(None, None, False)
     root = Path(top)
+    if not path.resolve().is_relative_to(root.resolve()):
+        # A work tree set elsewhere (GIT_WORK_TREE, core.worktree): git knows nothing of `path`,
+        # so its commit says nothing about this data.
+        return Provenance(None, None, False)
     commit = _git(root, "rev-parse", "--verify", "-q", "HEAD")
     rel = [
         str(p.resolve().relative_to(root.resolve()))

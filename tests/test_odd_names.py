@@ -171,3 +171,24 @@ def test_a_briefing_tag_that_cannot_be_read_is_not_called_compared(repo: Path) -
     assert "warning: baseline briefing/2026-09-30 cannot be read" in built.output
     assert "compared with" not in built.output
     assert json.loads((repo / "output" / "manifest.json").read_text(encoding="utf-8"))["baseline"] is None
+
+
+def test_a_work_tree_set_elsewhere_is_no_traceback(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIT_DIR and GIT_WORK_TREE naming another folder (a hook, a wrapper script): git's top
+    level is not above the content folder, and `diff`/`build` ended in a ValueError traceback.
+    They work as outside a repository now (the build was also said to be from git's commit)."""
+    git(repo, "tag", "briefing/2026-09-30")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.setenv("GIT_DIR", str(repo / ".git"))
+    monkeypatch.setenv("GIT_WORK_TREE", str(elsewhere))
+    runner = CliRunner()
+    diff = runner.invoke(main, ["diff", "content"])
+    assert diff.exit_code == 0 and diff.exception is None, diff.output
+    assert "no baseline" in diff.output
+    built = runner.invoke(main, ["build", "content", "--format", "html"])
+    assert built.exit_code == 0 and built.exception is None, built.output
+    # Nor is the build said to be from git's commit: git does not see this folder.
+    assert "not under version control" in built.output
