@@ -187,6 +187,7 @@ def load_content(source: ContentSource, private: ContentSource | None = None) ->
             by_kind[kind].append(obj)
             files.append(obj)
 
+    problems.extend(misnamed(source, "content folder"))
     divisions: list[Division] = by_kind["division"]
     if not divisions:
         if not any(kind_of(rel) == "division" for rel in source.files()):
@@ -238,6 +239,7 @@ def _merge_private(
 ) -> None:
     """Add restricted fields from the private folder to the people they belong to (by id)."""
     people = {p.id: i for i, p in enumerate(content.people)}
+    problems.extend(misnamed(private, "private folder"))
     for rel, doc, file_problems in read_all(private):
         problems.extend(file_problems)
         if doc is None or unreadable(file_problems):
@@ -287,6 +289,30 @@ def _merge_private(
             merged._file, merged._path = person.source
             content.people[index] = merged
             content.private_sources[entry.id] = entry
+
+
+def misnamed(source: ContentSource, what: str) -> list[Problem]:
+    """A warning for each file named like YAML but for case or trailing spaces: not read."""
+    found = []
+    for rel in source.misnamed():
+        if rel.startswith(IGNORED_DIRS):
+            continue
+        name = rel.rsplit("/", 1)[-1]
+        stem, _dot, suffix = name.rstrip().rpartition(".")
+        fixed = f"{stem}.{suffix.lower()}"
+        found.append(
+            Problem(
+                source.display(rel),
+                0,
+                0,
+                Severity.WARNING,
+                f"file is named like YAML but ends in '{name[len(stem) :]}', so it was not read",
+                hint=f"rename it to '{fixed}': the {what} reads names ending in '.yaml' or '.yml' exactly",
+                rule="content.misnamed",
+                note=Note("dq_unknown_file"),
+            )
+        )
+    return found
 
 
 def _typed(items: list[Any], model: type[M]) -> list[M]:

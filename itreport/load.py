@@ -132,6 +132,10 @@ class ContentSource(Protocol):
         """How a file is named in messages (as the user would type it)."""
         ...
 
+    def misnamed(self) -> list[str]:
+        """Files named like YAML but for case or trailing spaces (`x.YAML`): not read, and said."""
+        ...
+
     def stamp(self, rel: str) -> Hashable | None:
         """What changes whenever the file's bytes do, cheaper than reading them (None: unknown).
 
@@ -173,6 +177,9 @@ class FolderSource:
 
     def read(self, rel: str) -> bytes:
         return self._confined.read(rel)
+
+    def misnamed(self) -> list[str]:
+        return self._confined.misnamed((".yaml", ".yml"))
 
     @cached_property
     def _head(self) -> str:
@@ -269,6 +276,10 @@ class GitSource:
 
     def display(self, rel: str) -> str:
         return f"{self.shown_rev or self.rev}:{PurePosixPath(self.subdir) / rel}"
+
+    def misnamed(self) -> list[str]:
+        """None said: a git revision is the baseline, whose own warnings are not reported."""
+        return []
 
     def stamp(self, rel: str) -> str | None:
         """The blob's id: git names a file's bytes by their hash, so it is exact."""

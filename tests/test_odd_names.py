@@ -192,3 +192,51 @@ def test_a_work_tree_set_elsewhere_is_no_traceback(
     assert built.exit_code == 0 and built.exception is None, built.output
     # Nor is the build said to be from git's commit: git does not see this folder.
     assert "not under version control" in built.output
+
+
+def test_a_file_named_like_yaml_but_for_case_or_a_space_is_said_not_silently_dropped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`alpha.YAML` or `alpha.yaml ` (a trailing space from a copy and paste) is not read: a
+    project would leave the board pack without a word. Each is a warning naming the fix, in
+    the content folder and in the private folder."""
+    shutil.copytree(FIXTURES / "minimal", tmp_path / "content")
+    monkeypatch.chdir(tmp_path)
+    projects = tmp_path / "content" / "projects"
+    (projects / "alpha.yaml").rename(projects / "alpha.YAML")
+    (projects / "beta.yaml ").write_text("id: beta\n", encoding="utf-8")
+    (tmp_path / "content" / "schemas").mkdir(exist_ok=True)
+    (tmp_path / "content" / "schemas" / "x.JSON.YML").write_text(
+        "", encoding="utf-8"
+    )  # schemas are not content
+    private = tmp_path / "private"
+    private.mkdir()
+    (private / "people.Yml").write_text("people: []\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", "content", "--private", str(private)])
+    assert result.exit_code == 1, result.output  # the budget's line for alpha names no project now
+    assert "unknown project 'alpha'" in result.output
+    assert (
+        "content/projects/alpha.YAML: warning: file is named like YAML but ends in '.YAML'" in result.output
+    )
+    assert "rename it to 'alpha.yaml'" in result.output
+    assert (
+        "content/projects/beta.yaml : warning: file is named like YAML but ends in '.yaml '" in result.output
+    )
+    assert f"{private}/people.Yml: warning: file is named like YAML" in result.output
+    assert "rename it to 'people.yml': the private folder reads" in result.output
+    assert "x.JSON.YML" not in result.output
+
+
+def test_a_misnamed_file_added_after_a_build_is_not_hidden_by_the_unchanged_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build with nothing changed repeats its last report; a `x.YAML` added since is a change."""
+    shutil.copytree(FIXTURES / "minimal", tmp_path / "content")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ITREPORT_CACHE", str(tmp_path / "cache"))
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", "content", "--format", "html"]).exit_code == 0
+    (tmp_path / "content" / "projects" / "gamma.YAML").write_text("id: gamma\n", encoding="utf-8")
+    again = runner.invoke(main, ["build", "content", "--format", "html"])
+    assert again.exit_code == 0, again.output
+    assert "gamma.YAML" in again.output and "file is named like YAML" in again.output

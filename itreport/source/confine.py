@@ -166,6 +166,21 @@ class Root:
             out.extend(prefix + name for name in filenames if name.endswith(suffixes))
         return sorted(out)
 
+    def misnamed(self, suffixes: tuple[str, ...]) -> list[str]:
+        """Relative names of files that end in one of `suffixes` only once case and trailing
+        spaces are set aside (`x.YAML`, `x.yaml `): `files` does not list them, and a file
+        a contributor meant as content must not disappear without a word."""
+        out: list[str] = []
+        for dirpath, _dirnames, filenames in os.walk(self.real, followlinks=False):
+            rel_dir = os.path.relpath(dirpath, self.real)
+            prefix = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
+            out.extend(
+                prefix + name
+                for name in filenames
+                if not name.endswith(suffixes) and name.rstrip().lower().endswith(suffixes)
+            )
+        return sorted(out)
+
 
 _READ_HINT = "make the file readable by the user who runs itreport"
 
