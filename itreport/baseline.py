@@ -15,6 +15,7 @@ from pathlib import Path
 
 from itreport.analyse import Analysis, analyse
 from itreport.analyse.changes import Changes, compare
+from itreport.gitrepo import run_git
 from itreport.load import GitError, GitSource, active_memo
 from itreport.validate import validate
 
@@ -33,17 +34,7 @@ class Baseline:
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    try:
-        return subprocess.run(
-            ["git", *args],
-            cwd=root,
-            capture_output=True,
-            encoding="utf-8",
-            errors="surrogateescape",
-            check=False,
-        )
-    except OSError as exc:  # git not installed (or not on PATH): as outside a repository
-        return subprocess.CompletedProcess(["git", *args], 127, "", f"cannot run git: {exc}")
+    return run_git(root, *args)
 
 
 def _no_git() -> str:

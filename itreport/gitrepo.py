@@ -13,11 +13,14 @@ from pathlib import Path
 from itreport.source.stamps import FileStamp, settled
 
 
-def _git(cwd: Path, *args: str) -> str | None:
-    # Git prints file names as the bytes they are; one that is not UTF-8 (a contributor's
-    # Latin-1 name) is kept as the file system's own functions keep it, not a decoding error.
+def run_git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run git; without git on PATH, exit status 127 (as a shell says), never an exception.
+
+    Git prints file names as the bytes they are; one that is not UTF-8 (a contributor's Latin-1
+    name) is kept as the file system's own functions keep it, not a decoding error.
+    """
     try:
-        res = subprocess.run(
+        return subprocess.run(
             ["git", *args],
             cwd=cwd,
             capture_output=True,
@@ -25,8 +28,12 @@ def _git(cwd: Path, *args: str) -> str | None:
             errors="surrogateescape",
             check=False,
         )
-    except OSError:
-        return None
+    except OSError as exc:  # git not installed (or not on PATH): as outside a repository
+        return subprocess.CompletedProcess(["git", *args], 127, "", f"cannot run git: {exc}")
+
+
+def _git(cwd: Path, *args: str) -> str | None:
+    res = run_git(cwd, *args)
     return res.stdout.strip() if res.returncode == 0 else None
 
 
@@ -95,17 +102,7 @@ def refusal(folder: Path) -> tuple[str, str] | None:
         if os.path.dirname(probe) == probe:
             return None
         probe = os.path.dirname(probe)
-    try:
-        res = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"],
-            cwd=folder,
-            capture_output=True,
-            encoding="utf-8",
-            errors="surrogateescape",
-            check=False,
-        )
-    except OSError:
-        return None
+    res = run_git(folder, "rev-parse", "--show-toplevel")
     lines = [line.strip() for line in res.stderr.splitlines() if line.strip()]
     if res.returncode == 0 or not lines or "safe.directory" not in res.stderr:
         return None
