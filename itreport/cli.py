@@ -255,7 +255,8 @@ def _build(
     lines: list[tuple[bool, str]] = []
     for p in result.validation.problems:
         if not p.is_error:
-            lines.append((True, for_terminal(f"{p.file}:{p.line}:{p.col}: warning: {p.message}")))
+            where = f"{p.file}:{p.line}:{p.col}" if p.line else p.file  # as `validate` says it
+            lines.append((True, for_terminal(f"{where}: warning: {p.message}")))
     lines += [(True, for_terminal(f"warning: {warning}")) for warning in result.warnings]
     written = [
         (False, for_terminal(f"{'wrote' if w.changed else 'unchanged'} {w.path}")) for w in result.written
