@@ -8,6 +8,7 @@ warning and no comparison; an unknown `--since` revision is a usage error.
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -55,11 +56,25 @@ def repo_of(content: Path) -> tuple[Path, str] | None:
 
 
 def latest_tag(root: Path) -> str | None:
+    """The newest briefing tag: the latest date among `briefing/<YYYY-MM-DD>` (what `build --tag`
+    makes); only when there is none, the most recently made `briefing/*` tag.
+
+    By name alone a hand-made `briefing/test` sorted after every date and silently became the
+    baseline of every later build.
+    """
     res = _git(
-        root, "for-each-ref", "--sort=-refname", "--format=%(refname:short)", f"refs/tags/{TAG_PREFIX}"
+        root,
+        "for-each-ref",
+        "--sort=-creatordate",
+        "--format=%(refname:short)",
+        f"refs/tags/{TAG_PREFIX}",
     )
-    tags = [t for t in res.stdout.split() if t]
-    return tags[0] if res.returncode == 0 and tags else None
+    tags = [t for t in res.stdout.split("\n") if t] if res.returncode == 0 else []
+    dated = sorted((t for t in tags if _DATED.fullmatch(t[len(TAG_PREFIX) :])), reverse=True)
+    return dated[0] if dated else (tags[0] if tags else None)
+
+
+_DATED = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def load_baseline(content: Path, since: str | None) -> Baseline:

@@ -302,3 +302,18 @@ def test_a_file_name_that_is_not_utf8_in_git_is_no_traceback(repo: Path) -> None
     built = runner.invoke(main, ["build", "content", "--format", "html"])
     assert built.exit_code == 0 and built.exception is None, built.output
     assert "compared with briefing/2026-10-31" in built.output
+
+
+def test_the_newest_briefing_is_the_latest_dated_tag_not_a_hand_made_one(repo: Path) -> None:
+    """`briefing/test`, made by hand after the dated tags, sorts after every date by name: it
+    must not silently become the baseline of every later build."""
+    from itreport.baseline import latest_tag
+
+    git(repo, "tag", "briefing/2026-09-30")
+    replace_in(repo / "content", "projects/alpha.yaml", "\nname: ", "\nname: Later ")
+    git(repo, "commit", "-q", "-am", "October")
+    git(repo, "tag", "briefing/2026-10-31")
+    git(repo, "tag", "briefing/test")
+    assert latest_tag(repo) == "briefing/2026-10-31"
+    git(repo, "tag", "-d", "briefing/2026-09-30", "briefing/2026-10-31")
+    assert latest_tag(repo) == "briefing/test"  # with no dated tag, the newest made
