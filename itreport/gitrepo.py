@@ -97,11 +97,8 @@ def refusal(folder: Path) -> tuple[str, str] | None:
     it; None when it does not. Git refuses a repository owned by another user unless it is listed
     in `safe.directory` (its config could run that user's commands): such a checkout is not
     "outside git", it is one whose tracked files and tags cannot be read."""
-    probe = os.path.realpath(folder)
-    while not os.path.lexists(os.path.join(probe, ".git")):  # no repository: git is not asked
-        if os.path.dirname(probe) == probe:
-            return None
-        probe = os.path.dirname(probe)
+    if _dot_git(os.path.realpath(folder)) is None:  # no repository: git is not asked
+        return None
     res = run_git(folder, "rev-parse", "--show-toplevel")
     lines = [line.strip() for line in res.stderr.splitlines() if line.strip()]
     if res.returncode == 0 or not lines or "safe.directory" not in res.stderr:
@@ -140,31 +137,35 @@ def listing_key(folder: Path) -> Hashable | None:
         return None
     seen_ns = time.time_ns()
     here = os.path.realpath(folder)
-    probe = here
-    while True:
-        dot_git = os.path.join(probe, ".git")
-        try:
-            st = os.lstat(dot_git)
-        except FileNotFoundError:
-            parent = os.path.dirname(probe)
-            if parent == probe:
-                return (here, settings, None)  # no repository: git is asked again once a .git appears
-            probe = parent
-            continue
-        except OSError:
+    dot_git = _dot_git(here)
+    if dot_git is None:
+        return (here, settings, None)  # no repository: git is asked again once a .git appears
+    try:
+        st = os.lstat(dot_git)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(st.st_mode):
+        return None
+    stamps = [FileStamp.of(st)]
+    try:
+        stamps.append(FileStamp.of(os.lstat(os.path.join(dot_git, "index"))))
+    except FileNotFoundError:
+        pass  # a new repository: nothing added yet (adding creates the index, moving the folder)
+    except OSError:
+        return None
+    if not all(settled(s, seen_ns) for s in stamps):
+        return None
+    return (here, settings, dot_git, tuple(stamps))
+
+
+def _dot_git(real: str) -> str | None:
+    """The `.git` git would find from the real folder `real`: in it or the nearest folder above."""
+    probe = real
+    while not os.path.lexists(os.path.join(probe, ".git")):
+        if os.path.dirname(probe) == probe:
             return None
-        if not stat.S_ISDIR(st.st_mode):
-            return None
-        stamps = [FileStamp.of(st)]
-        try:
-            stamps.append(FileStamp.of(os.lstat(os.path.join(dot_git, "index"))))
-        except FileNotFoundError:
-            pass  # a new repository: nothing added yet (adding creates the index, moving the folder)
-        except OSError:
-            return None
-        if not all(settled(s, seen_ns) for s in stamps):
-            return None
-        return (here, settings, dot_git, tuple(stamps))
+        probe = os.path.dirname(probe)
+    return os.path.join(probe, ".git")
 
 
 def real_paths() -> Callable[[str], str]:
@@ -182,9 +183,3 @@ def real_paths() -> Callable[[str], str]:
         return os.path.realpath(joined) if os.path.islink(joined) else joined
 
     return real
-
-
-def resolver() -> Callable[[Path], Path]:
-    """`Path.resolve()` for many files, through `real_paths`."""
-    real = real_paths()
-    return lambda path: Path(real(os.fspath(path)))

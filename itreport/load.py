@@ -167,11 +167,6 @@ class FolderSource:
         # hundreds of files (resolving the root again for each cost 3 ms on large).
         return Root(self.root, self.what)
 
-    @cached_property
-    def _prefix(self) -> str:
-        prefix = self.shown_as if self.shown_as else str(self.root)
-        return "" if prefix in ("", ".") else str(PurePosixPath(prefix))
-
     def files(self) -> list[str]:
         return self._confined.files((".yaml", ".yml"))
 
@@ -183,7 +178,9 @@ class FolderSource:
 
     @cached_property
     def _head(self) -> str:
-        return "" if not self._prefix else self._prefix.rstrip("/") + "/"
+        """What `display` puts before a relative name: the folder as the user named it, and '/'."""
+        prefix = self.shown_as if self.shown_as else str(self.root)
+        return "" if prefix in ("", ".") else str(PurePosixPath(prefix)).rstrip("/") + "/"
 
     @cached_property
     def _base(self) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Container
 from dataclasses import dataclass, replace
@@ -11,11 +10,11 @@ from pathlib import Path
 from itreport.checks import run_checks
 from itreport.content import Content, load_content
 from itreport.gcpause import paused_gc
-from itreport.gitrepo import Listing, listing_key, real_paths, refusal, tracked_listing
-from itreport.load import ContentSource, Document, FolderSource, active_memo, refusal_problem
+from itreport.load import ContentSource, Document, FolderSource, refusal_problem
 from itreport.models.people import RESTRICTED_FIELDS
-from itreport.problems import Problem, Severity, sort_problems
+from itreport.problems import Problem, sort_problems
 from itreport.source.confine import folder_refusal
+from itreport.tracked import tracked_files
 
 
 @dataclass
@@ -65,95 +64,14 @@ def validate_folder(content: Path, private: Path | None = None) -> Validation:
     if refused is not None:
         return Validation(None, [refusal_problem(str(content), refused)], {})
     source = FolderSource(content, shown_as=str(content))
-    listing = _git_listing(content)
-    git_refused = refusal(content) if listing is None else None
-    if git_refused is not None:
-        # Which files git tracks cannot be told: every file counts as tracked, so a restricted
-        # field stays an error rather than becoming a warning because of who owns the checkout.
-        listing = Listing(os.path.abspath(content), tuple(source.files()))
-    private_source = None
-    tracked = TrackedFiles([(source, content)], [listing]) if listing is not None else None
-    if private is not None:
-        private_source = FolderSource(private, shown_as=str(private), what="private folder")
-        private_listing = _git_listing(private)
-        if private_listing is not None and TrackedFiles([(private_source, private)], [private_listing]).any():
-            # A private folder inside a repository, committed: said as an error.
-            tracked = TrackedFiles(
-                [*(tracked.folders if tracked else []), (private_source, private)],
-                [private_listing, *([listing] if listing is not None else [])],
-            )
+    private_source = (
+        FolderSource(private, shown_as=str(private), what="private folder") if private is not None else None
+    )
+    tracked, git_refused = tracked_files(source, private_source)
     result = validate(source, private_source, tracked)
     if git_refused is not None:
-        reason, command = git_refused
-        result.problems = sort_problems(
-            [
-                *result.problems,
-                Problem(
-                    str(content),
-                    0,
-                    0,
-                    Severity.WARNING,
-                    f"git refuses this repository ({reason}): every file counts as tracked, there is "
-                    "no baseline, and builds are marked as not under version control",
-                    hint=f"if you trust whoever owns the checkout: {command or 'add it to safe.directory'}",
-                    rule="git.refused",
-                ),
-            ]
-        )
+        result.problems = sort_problems([*result.problems, git_refused])
     return result
-
-
-class TrackedFiles:
-    """Which files git tracks, by the name messages give them, worked out for a name when asked.
-
-    Only files that hold restricted fields are ever asked about (`itreport.checks.privacy`), so
-    resolving every file of a large division up front was wasted on every preview rebuild.
-    """
-
-    def __init__(self, folders: list[tuple[FolderSource, Path]], listings: list[Listing]) -> None:
-        self.folders = folders
-        self._listings = listings
-        self._paths: set[str] | None = None
-        self._real = real_paths()
-
-    def __contains__(self, name: object) -> bool:
-        if not isinstance(name, str):
-            return False
-        if self._paths is None:
-            # Resolved now, not when git was asked: a kept listing's names may lead elsewhere
-            # since (a tracked link re-pointed), and the verdict must be a fresh run's.
-            self._paths = set()
-            for listing in self._listings:
-                self._paths |= listing.real()
-        for source, folder in self.folders:
-            rel = source.relative(name)
-            if rel is not None and self._real(os.path.join(os.path.abspath(folder), rel)) in self._paths:
-                return True
-        return False
-
-    def any(self) -> bool:
-        """Whether git tracks any YAML file of the folders."""
-        return any(source.display(rel) in self for source, _f in self.folders for rel in source.files())
-
-
-def _git_listing(folder: Path) -> Listing | None:
-    """The files git tracks below the folder (None outside a repository).
-
-    Under `remembering`, git's listing is kept while `listing_key` shows nothing that could change
-    it: asking git costs a large division's preview more than validating the file that changed.
-    """
-    memo = active_memo()
-    key = listing_key(folder) if memo is not None else None
-    if memo is None or key is None:
-        return tracked_listing(folder)
-
-    def listing() -> tuple[Listing | None, bool]:
-        found = tracked_listing(folder)
-        # A failure inside a repository (an ownership check, a broken index) is not kept: what
-        # fixes it need not touch what the key sees.
-        return found, found is not None or not isinstance(key, tuple) or key[-1] is None
-
-    return memo.kept(f"git.tracked:{os.path.realpath(folder)}", key, listing)
 
 
 def restricted_values(private_docs: list[Document]) -> set[str]:

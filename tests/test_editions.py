@@ -240,7 +240,12 @@ def test_a_tracked_symlink_loop_is_no_traceback(repo: Path) -> None:
 
 def test_resolver_gives_what_path_resolve_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Folders resolved once, files only when they are links: the same answers as Path.resolve."""
-    from itreport.gitrepo import resolver
+    from itreport.gitrepo import real_paths
+
+    real = real_paths()
+
+    def resolve(path: Path) -> Path:
+        return Path(real(str(path)))
 
     (tmp_path / "real" / "sub").mkdir(parents=True)
     (tmp_path / "real" / "sub" / "a.yaml").write_text("a")
@@ -248,7 +253,6 @@ def test_resolver_gives_what_path_resolve_gives(tmp_path: Path, monkeypatch: pyt
     (tmp_path / "linked").symlink_to("real")
     (tmp_path / "real" / "loop.yaml").symlink_to("loop.yaml")
     monkeypatch.chdir(tmp_path)
-    resolve = resolver()
     for name in ("real/sub/a.yaml", "real/b.yaml", "linked/b.yaml", "linked/sub/a.yaml", "linked/gone.yaml"):
         for path in (Path(name), tmp_path / name):
             assert resolve(path) == path.resolve(), path
