@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
-from itreport.analyse import analyse
+from itreport.analyse import Analysis, analyse
+from itreport.analyse.changes import Changes
 from itreport.baseline import BaselineError, changes_since, create_tag, load_baseline
 from itreport.buildcache import EditionRecords, edition_key, renderer_fingerprint
 from itreport.edition import build_view
-from itreport.gitrepo import provenance
+from itreport.gitrepo import Provenance, provenance
 from itreport.models.base import month_of
 from itreport.models.briefings import DEFAULT_EDITION, Edition
 from itreport.problems import Note, ProblemsFound, Severity
@@ -115,54 +117,31 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
         raise UsageProblem(str(exc)) from None
     changes = changes_since(baseline, analysis)
     compared = baseline.rev if changes is not None else None  # an unreadable baseline is not compared
+    baseline_rev, baseline_warning = baseline.rev, baseline.warning
+    # The last briefing's division and analysis (a third of the build's memory on the large demo)
+    # are done with once compared: freed now, not held while the PDFs are laid out.
+    del baseline
     progress("analysed" + (f" and compared with {compared}" if compared else ""))
     quality = _quality(validation)
-    if baseline.warning:
-        quality += (("baseline", Note("dq_baseline_unreadable", (("rev", baseline.rev or ""),))),)
+    if baseline_warning:
+        quality += (("baseline", Note("dq_baseline_unreadable", (("rev", baseline_rev or ""),))),)
     roots = [DEFAULT_THEME, *([templates.resolve()] if templates else [])]
     result = BuildResult(
         validation, commit=prov.commit, draft=prov.dirty, versioned=prov.versioned, baseline=compared
     )
-    if baseline.warning:
-        result.warnings.append(baseline.warning)
+    if baseline_warning:
+        result.warnings.append(baseline_warning)
     div = content.division
     formats = tuple(f for f in FORMATS if f in options.formats)
     records = EditionRecords(options.out)
     renderer = renderer_fingerprint(templates)
-    plans = []
-    for edition in editions:
-        view = build_view(
-            analysis,
-            edition,
-            quality,
-            commit=prov.commit,
-            draft=prov.dirty,
-            versioned=prov.versioned,
-            changes=changes,
-        )
-        base = edition.output_name(month_of(div.period.end), div.as_of.isoformat())
-        names = {kind: f"{base}.{kind}" for kind in formats}
-        key = edition_key(view_digest(view), renderer, formats)
-        kept = records.unchanged(edition.id, key)
-        if kept is not None and set(kept["files"]) != set(names.values()):
-            kept = None
-        plans.append((edition, view, names, key, kept))
-    jobs = [
-        Job(
-            edition.id,
-            view,
-            templates,
-            formats,
-            tuple(roots),
-            div.as_of,
-            edition.pdf_variant,
-            records.earlier_pdf(edition.id, names["pdf"]) if "pdf" in names else None,
-            records.pdf_seconds(edition.id),
-            renderer,
-        )
-        for edition, view, names, _key, kept in plans
-        if kept is None
-    ]
+    plans, jobs = _plan(
+        editions, analysis, quality, prov, changes, templates, formats, tuple(roots), records, renderer
+    )
+    # From here on only the jobs hold the editions' views, and `render_all` lets each go once its
+    # HTML is rendered. With the analysis they hold they are a fifth of the build's memory on the
+    # large demo, not to be kept while the PDFs are laid out.
+    del analysis, changes
     progress(
         f"rendering {len(jobs)} of {len(plans)} editions"
         + (" (the others are unchanged)" if len(jobs) < len(plans) else "")
@@ -180,13 +159,11 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
         raise TemplateProblem(failed)
     files: list[NewFile] = []  # published as one set below, with the manifest
     remember: list[tuple[str, str, dict[str, str], list[str], str, float | None]] = []
-    for edition, view, names, key, kept in plans:
+    for edition, classification, names, key, kept in plans:
         if kept is not None:
             for kind, name in names.items():
                 result.written.append(
-                    Written(
-                        options.out / name, edition, view.classification, kind, kept["files"][name], False
-                    )
+                    Written(options.out / name, edition, classification, kind, kept["files"][name], False)
                 )
             result.warnings.extend(kept["warnings"])
             continue
@@ -201,7 +178,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
             assert data is not None
             digests[name] = sha256(data)
             result.written.append(
-                Written(options.out / name, edition, view.classification, kind, digests[name], True)
+                Written(options.out / name, edition, classification, kind, digests[name], True)
             )
             files.append(_output(result.written[-1], data, div.as_of.isoformat(), result.commit))
         seconds = records.pdf_seconds(edition.id) if made.pdf_reused else made.pdf_seconds
@@ -235,6 +212,62 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
         except BaselineError as exc:
             raise UsageProblem(str(exc)) from None
     return result
+
+
+Plan = tuple[Edition, str, dict[str, str], str, dict[str, Any] | None]
+"""An edition, its classification, its files by format, its key, and its earlier record when
+the edition is unchanged."""
+
+
+def _plan(
+    editions: list[Edition],
+    analysis: Analysis,
+    quality: tuple[tuple[str, Note | None], ...],
+    prov: Provenance,
+    changes: Changes | None,
+    templates: Path | None,
+    formats: tuple[str, ...],
+    roots: tuple[Path, ...],
+    records: EditionRecords,
+    renderer: str,
+) -> tuple[list[Plan], list[Job]]:
+    """Each edition's view and key, and a job for each edition whose inputs changed."""
+    div = analysis.content.division
+    plans: list[Plan] = []
+    jobs: list[Job] = []
+    for edition in editions:
+        view = build_view(
+            analysis,
+            edition,
+            quality,
+            commit=prov.commit,
+            draft=prov.dirty,
+            versioned=prov.versioned,
+            changes=changes,
+        )
+        base = edition.output_name(month_of(div.period.end), div.as_of.isoformat())
+        names = {kind: f"{base}.{kind}" for kind in formats}
+        key = edition_key(view_digest(view), renderer, formats)
+        kept = records.unchanged(edition.id, key)
+        if kept is not None and set(kept["files"]) != set(names.values()):
+            kept = None
+        plans.append((edition, view.classification, names, key, kept))
+        if kept is None:
+            jobs.append(
+                Job(
+                    edition.id,
+                    view,
+                    templates,
+                    formats,
+                    roots,
+                    div.as_of,
+                    edition.pdf_variant,
+                    records.earlier_pdf(edition.id, names["pdf"]) if "pdf" in names else None,
+                    records.pdf_seconds(edition.id),
+                    renderer,
+                )
+            )
+    return plans, jobs
 
 
 class TemplateProblem(Exception):

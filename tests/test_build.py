@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,9 @@ from pypdf import PdfReader
 
 from itreport.build import BuildOptions, build
 from itreport.cli import main
+from itreport.render import pdf
+from itreport.render.theme import DEFAULT_THEME
+from itreport.render.uasheet import needs_stock
 from tests.conftest import FIXTURES, replace_in
 
 SECTIONS = [
@@ -37,6 +41,15 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = build(BuildOptions(root / "content", root / "output"))
     assert result.warnings == []  # any WeasyPrint warning fails the build tests
     return root / "output"
+
+
+def test_pdf_is_byte_for_byte_what_weasyprints_own_stylesheet_gives(built: Path) -> None:
+    """The PDF is laid out without WeasyPrint's universal pseudo-element rules (`uasheet`), for
+    memory; the pages must be exactly those of its stock stylesheet."""
+    html = (built / "briefing-2026-10.html").read_text()
+    assert not needs_stock(html)  # the default theme's editions take the narrowed sheet
+    stock, _ = pdf._lay_out(html, DEFAULT_THEME, [DEFAULT_THEME], date(2026, 10, 31), None, narrowed=False)
+    assert stock == (built / "briefing-2026-10.pdf").read_bytes()
 
 
 def _text(pdf: Path) -> str:

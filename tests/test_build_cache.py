@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import time
+import weakref
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from dataclasses import replace
@@ -284,7 +285,8 @@ def test_the_longest_layout_starts_first(monkeypatch: pytest.MonkeyPatch) -> Non
         return Rendered(task.edition, task.html, b"%PDF", pdf_source="key", pdf_seconds=1.0)
 
     monkeypatch.setattr(render_jobs, "render_page", page)
-    monkeypatch.setattr(render_jobs, "lay_out", layout)
+    monkeypatch.setattr(render_jobs, "lay_out", layout)  # in this process
+    monkeypatch.setattr(render_jobs, "lay_out_in_worker", layout)  # in a worker
     jobs = [Job(e, None, None, ("html", "pdf"), (), date(2026, 10, 31), None, renderer="r") for e in sizes]
     results = render_all(jobs, 2, pool_for=lambda _count: pool)
     assert laid_out == ["executive", "management", "finance", "board"]  # by the size of the HTML
@@ -336,7 +338,8 @@ def test_a_failed_edition_stops_the_work_at_once(monkeypatch: pytest.MonkeyPatch
         return Rendered(task.edition, task.html, b"%PDF", pdf_source="key", pdf_seconds=1.0)
 
     monkeypatch.setattr(render_jobs, "render_page", page)
-    monkeypatch.setattr(render_jobs, "lay_out", layout)
+    monkeypatch.setattr(render_jobs, "lay_out", layout)  # in this process
+    monkeypatch.setattr(render_jobs, "lay_out_in_worker", layout)  # in a worker
     jobs = [
         Job(e, None, None, ("html", "pdf"), (), date(2026, 10, 31), None, renderer="r")
         for e in ("board", "executive", "finance", "management")
@@ -479,3 +482,39 @@ def test_a_preview_with_a_briefing_tag_builds_what_a_plain_build_does(
     read.clear()
     same_as_plain("the tag moved to a new commit")
     assert read == ["briefing/2026-10-31", "briefing/2026-10-31"]  # the preview read it again
+
+
+def test_each_view_is_let_go_once_its_html_is_rendered(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edition's view (and the analysis it holds) is not kept while PDFs are laid out."""
+
+    class View:
+        pass
+
+    editions = ("board", "executive")
+    alive: list[list[str]] = []
+    for workers in (1, 2):
+        views = {e: View() for e in editions}
+        refs = {e: weakref.ref(v) for e, v in views.items()}
+        pool = Gated()
+
+        def page(job: Job, pool: Gated = pool) -> Rendered:
+            if job.edition == editions[-1]:
+                pool.start()  # the workers are up once every edition's HTML is rendered
+            return Rendered(job.edition, b"<p>x</p>", None)
+
+        def layout(task: Layout, refs: dict[str, weakref.ref[View]] = refs) -> Rendered:
+            alive.append(sorted(e for e, ref in refs.items() if ref() is not None))
+            return Rendered(task.edition, task.html, b"%PDF", pdf_source="key", pdf_seconds=1.0)
+
+        monkeypatch.setattr(render_jobs, "render_page", page)
+        monkeypatch.setattr(render_jobs, "lay_out", layout)
+        monkeypatch.setattr(render_jobs, "lay_out_in_worker", layout)
+        jobs = [
+            Job(e, views.pop(e), None, ("html", "pdf"), (), date(2026, 10, 31), None, renderer="r")
+            for e in editions
+        ]
+        render_all(jobs, workers, pool_for=lambda _count, pool=pool: pool)
+        assert [job.view for job in jobs] == [None, None]
+    # In sequence, the board's PDF is laid out before the executive's HTML is rendered; in
+    # workers, after every edition's HTML.
+    assert alive == [["executive"], [], [], []]

@@ -88,11 +88,12 @@ def test_unreadable_or_missing_files_leave_the_other_figure(tmp_path: Path) -> N
 
 
 def test_a_one_gigabyte_container_lays_out_one_pdf_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Two 600 MB layouts do not fit in 1 GB: the build renders in its own process."""
+    """Two 450 MB layouts beside the build's 250 MB do not fit in 1 GB: the build renders in
+    its own process."""
     monkeypatch.setattr(jobs, "available_memory", lambda: GB)
     monkeypatch.setattr(jobs.os, "sched_getaffinity", lambda _pid: {0, 1, 2, 3})
     assert jobs.worker_count(4) == 1
-    monkeypatch.setattr(jobs, "available_memory", lambda: 2 * GB)  # the build's own 300 MB, then two
+    monkeypatch.setattr(jobs, "available_memory", lambda: 3 * GB // 2)  # the build's own 250 MB, then two
     assert jobs.worker_count(4) == 2
     monkeypatch.setattr(jobs, "available_memory", lambda: 20 * GB)
     assert jobs.worker_count(4) == 4 and jobs.worker_count(2) == 2

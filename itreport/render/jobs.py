@@ -31,7 +31,7 @@ import signal
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -42,6 +42,8 @@ from itreport.render.layout import (
     Layout,
     Rendered,
     lay_out,
+    lay_out_in_worker,
+    release_memory,
     start_worker,
     worker_ready,
 )
@@ -49,12 +51,12 @@ from itreport.render.layout import pdf_source as layout_pdf_source
 from itreport.render.memory import available_memory
 from itreport.render.sandbox import TemplateFailure
 
-WORKER_MEMORY = 600 * 1024 * 1024
-"""What one PDF layout may take: WeasyPrint's layout of a 125-page edition of the large demo
-peaked at 584–624 MB per worker."""
-BUILD_MEMORY = 300 * 1024 * 1024
-"""What the build's own process holds while workers lay out (232 MB on the large demo: the
-division, its analysis and every edition's HTML)."""
+WORKER_MEMORY = 450 * 1024 * 1024
+"""What one PDF layout may take: WeasyPrint's layout of the large demo's 123- and 125-page
+editions peaked at 417–431 MB per worker (642 MB before `render.uasheet`)."""
+BUILD_MEMORY = 250 * 1024 * 1024
+"""What the build's own process holds while workers lay out (213–252 MB on the large demo: the
+validated division, and every edition's HTML; the views and the last briefing are let go)."""
 
 
 @dataclass(frozen=True)
@@ -196,7 +198,7 @@ def worker_pool(count: int) -> Executor:
 
 
 def render_all(
-    jobs: Sequence[Job],
+    jobs: list[Job],
     workers: int = 0,
     done: Callable[[Rendered], None] = lambda _r: None,
     pool_for: Callable[[int], Executor] = worker_pool,
@@ -204,6 +206,8 @@ def render_all(
     """Render every job: HTML here, and PDF layouts in worker processes when there is more than
     one layout to do and more than one core.
 
+    Each job's view is let go (the entry in `jobs` is replaced by one without it) once its HTML
+    is rendered: with the analysis it holds, it is no longer needed while the PDFs are laid out.
     `done` is called as each edition is finished; the list returned is in the order of `jobs`.
     The first edition that fails ends the work: the editions not finished by then carry the same
     error (the build stops with it), rather than the build laying out PDFs it will throw away.
@@ -213,8 +217,12 @@ def render_all(
     count = worker_count(layouts_wanted, workers) if layouts_wanted > 1 else 1
     if count <= 1:
         out: list[Rendered] = []
-        for job in jobs:
-            out.append(render(job))
+        for index in range(len(jobs)):  # not enumerate(): its cached pair would hold the job
+            page = render_page(jobs[index])
+            jobs[index] = _without_view(jobs[index])
+            if not page.error and "pdf" in jobs[index].formats:
+                page = reuse_pdf(jobs[index], page.html) or render_pdf(jobs[index], page.html)
+            out.append(page)
             done(out[-1])
             if out[-1].error:
                 return _failed(jobs, {i: r for i, r in enumerate(out)}, out[-1].error)
@@ -233,7 +241,7 @@ def render_all(
         while ready and len(running) < count:
             ready.sort()
             _cost, index = ready.pop()
-            running[pool.submit(lay_out, layout_of(jobs[index], pages.pop(index)))] = index
+            running[pool.submit(lay_out_in_worker, layout_of(jobs[index], pages.pop(index)))] = index
 
     def collect(timeout: float | None) -> str | None:
         """Take in finished tasks; the error of the first edition that failed, if any."""
@@ -289,8 +297,8 @@ def render_all(
     try:
         up = False
         for index in html_order(jobs):
-            job = jobs[index]
-            page = render_page(job)
+            page = render_page(jobs[index])
+            jobs[index] = job = _without_view(jobs[index])
             kept = None if page.error else reuse_pdf(job, page.html)
             if page.error or "pdf" not in job.formats or kept is not None:
                 finish(index, kept or page)
@@ -306,6 +314,8 @@ def render_all(
                 break
         starter.join()
         workers_up()
+        if not error:
+            release_memory()  # the views are gone: hand their memory back before the layouts grow
         while (running or ready) and not error:
             dispatch(pool)
             error = collect(timeout=None)
@@ -325,6 +335,10 @@ def render_all(
         return _failed(jobs, results, error)
     pool.shutdown(wait=True)
     return [results[i] for i in range(len(jobs))]
+
+
+def _without_view(job: Job) -> Job:
+    return replace(job, view=None)
 
 
 def _quiet_when_broken(pool: Executor, previous: Any, args: threading.ExceptHookArgs) -> None:

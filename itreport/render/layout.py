@@ -8,7 +8,9 @@ importing Jinja, Babel and the models as well delayed the first layout by a thir
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import gc
 import hashlib
 import os
 import signal
@@ -97,6 +99,29 @@ def lay_out(layout: Layout) -> Rendered:
         pdf_source=pdf_source(layout),
         pdf_seconds=seconds,
     )
+
+
+def lay_out_in_worker(layout: Layout) -> Rendered:
+    """`lay_out`, then hand the layout's memory back to the system before the next one.
+
+    A worker keeps running after a layout, and a process's freed memory mostly stays with it:
+    after laying out the large demo's 123-page edition a worker held 426 MB while idle, of
+    which a collection and `malloc_trim` gave back 221 MB. Without that, the worker idling
+    beside one still laying out counted twice towards the build's peak.
+    """
+    try:
+        return lay_out(layout)
+    finally:
+        release_memory()
+
+
+def release_memory() -> None:
+    """Collect cycles and return the C heap's free pages to the system (glibc only)."""
+    gc.collect()
+    if sys.platform.startswith("linux"):
+        # Another C library (musl) has no malloc_trim: the memory then stays reusable in-process.
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).malloc_trim(0)
 
 
 WATCH_SECONDS = 0.5

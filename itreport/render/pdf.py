@@ -14,11 +14,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from itreport.render.uasheet import narrowed_sheet, needs_stock
 from itreport.source.confine import Refused, Root
 
 # PDF/A-2a: archival (PDF/A-2) and accessible (tagged, level A). WeasyPrint supports it since the
@@ -110,14 +112,39 @@ def source_date(epoch: int) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = old
 
 
+class _NarrowedHTML(HTML):  # type: ignore[misc]
+    """A document laid out with `uasheet.narrowed_sheet` in place of WeasyPrint's stylesheet."""
+
+    def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
+        sheets: list[Any] = super()._ua_stylesheets(forms)
+        return [narrowed_sheet(), *sheets[1:]]
+
+
 def html_to_pdf(
     html: str, base: Path, roots: list[Path], as_of: date, variant: str | None = None
 ) -> tuple[bytes, list[str]]:
     """Render to PDF bytes; returns the warnings WeasyPrint logged. Same input, same bytes."""
+    narrowed = narrowed_sheet() is not None and not needs_stock(html)
+    try:
+        return _lay_out(html, base, roots, as_of, variant, narrowed)
+    except (RenderError, RecursionError):
+        raise
+    except Exception:
+        if not narrowed:
+            raise
+        # Only a document that hides a footnote or note from `needs_stock` gets here: laid out
+        # again as WeasyPrint would by itself.
+        return _lay_out(html, base, roots, as_of, variant, narrowed=False)
+
+
+def _lay_out(
+    html: str, base: Path, roots: list[Path], as_of: date, variant: str | None, narrowed: bool
+) -> tuple[bytes, list[str]]:
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     epoch = int(datetime(as_of.year, as_of.month, as_of.day, tzinfo=UTC).timestamp())
+    kind = _NarrowedHTML if narrowed else HTML
     with collect_warnings() as warnings, source_date(epoch):
-        document = HTML(
+        document = kind(
             string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=ConfinedFetcher(roots)
         )
         try:
