@@ -19,7 +19,7 @@ from itreport.edition import build_view
 from itreport.gitrepo import Provenance, provenance
 from itreport.models.base import month_of
 from itreport.models.briefings import DEFAULT_EDITION, Edition
-from itreport.problems import Note, ProblemsFound, Severity
+from itreport.problems import Note, Problem, ProblemsFound, Severity
 from itreport.publish.stage import NewFile, check_folder, publish, sha256
 from itreport.render.jobs import Job, prepare_workers, render_all
 from itreport.render.theme import DEFAULT_THEME
@@ -46,7 +46,8 @@ class Written:
 
 @dataclass
 class BuildResult:
-    validation: Validation
+    problems: list[Problem]
+    """What validation found (warnings only: a build with errors raises `ProblemsFound`)."""
     written: list[Written] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     commit: str | None = None
@@ -127,21 +128,23 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
         quality += (("baseline", Note("dq_baseline_unreadable", (("rev", baseline_rev or ""),))),)
     roots = [DEFAULT_THEME, *([templates.resolve()] if templates else [])]
     result = BuildResult(
-        validation, commit=prov.commit, draft=prov.dirty, versioned=prov.versioned, baseline=compared
+        validation.problems, commit=prov.commit, draft=prov.dirty, versioned=prov.versioned, baseline=compared
     )
     if baseline_warning:
         result.warnings.append(baseline_warning)
     div = content.division
+    declared = {e.id for e in content.editions or [DEFAULT_EDITION]}
     formats = tuple(f for f in FORMATS if f in options.formats)
     records = EditionRecords(options.out)
     renderer = renderer_fingerprint(templates)
     plans, jobs = _plan(
         editions, analysis, quality, prov, changes, templates, formats, tuple(roots), records, renderer
     )
-    # From here on only the jobs hold the editions' views, and `render_all` lets each go once its
-    # HTML is rendered. With the analysis they hold they are a fifth of the build's memory on the
-    # large demo, not to be kept while the PDFs are laid out.
-    del analysis, changes
+    # From here on only the jobs hold the division, through the editions' views, and
+    # `render_all` lets each go once its HTML is rendered: the division, its analysis and the
+    # views are two thirds of the build's own memory on the large demo, not to be kept while the
+    # PDFs are laid out.
+    del analysis, changes, content, validation
     progress(
         f"rendering {len(jobs)} of {len(plans)} editions"
         + (" (the others are unchanged)" if len(jobs) < len(plans) else "")
@@ -196,7 +199,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
         files,
         head,
         rebuilt={(w.edition.id, w.kind) for w in result.written if w.path.name in new_names},
-        declared={e.id for e in content.editions or [DEFAULT_EDITION]},
+        declared=declared,
         on_wait=options.on_wait or (lambda: None),
     )
     result.written = [replace(w, changed=changed.get(w.path.name, w.changed)) for w in result.written]
@@ -208,7 +211,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _m: No
         if prov.versioned and (prov.dirty or prov.commit is None):  # outside git: create_tag says so
             raise UsageProblem("--tag: the data has uncommitted changes; commit them, then build with --tag")
         try:
-            result.tag = create_tag(options.content, content.division.as_of.isoformat())
+            result.tag = create_tag(options.content, div.as_of.isoformat())
         except BaselineError as exc:
             raise UsageProblem(str(exc)) from None
     return result

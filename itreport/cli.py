@@ -253,7 +253,7 @@ def _build(
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_DATA)
     lines: list[tuple[bool, str]] = []
-    for p in result.validation.problems:
+    for p in result.problems:
         if not p.is_error:
             where = f"{p.file}:{p.line}:{p.col}" if p.line else p.file  # as `validate` says it
             lines.append((True, for_terminal(f"{where}: warning: {p.message}")))

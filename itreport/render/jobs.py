@@ -55,8 +55,8 @@ WORKER_MEMORY = 450 * 1024 * 1024
 """What one PDF layout may take: WeasyPrint's layout of the large demo's 123- and 125-page
 editions peaked at 417–431 MB per worker (642 MB before `render.uasheet`)."""
 BUILD_MEMORY = 250 * 1024 * 1024
-"""What the build's own process holds while workers lay out (213–252 MB on the large demo: the
-validated division, and every edition's HTML; the views and the last briefing are let go)."""
+"""What the build's own process holds: 230 MB on the large demo while it renders the HTML, and
+155–160 MB once the views, the analyses and the divisions are let go, while workers lay out."""
 
 
 @dataclass(frozen=True)

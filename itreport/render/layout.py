@@ -13,11 +13,12 @@ import ctypes
 import gc
 import hashlib
 import os
+import pickle
 import signal
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -102,17 +103,86 @@ def lay_out(layout: Layout) -> Rendered:
 
 
 def lay_out_in_worker(layout: Layout) -> Rendered:
-    """`lay_out`, then hand the layout's memory back to the system before the next one.
+    """`lay_out` in a child of this worker, so that all of the layout's memory goes when it ends.
 
-    A worker keeps running after a layout, and a process's freed memory mostly stays with it:
-    after laying out the large demo's 123-page edition a worker held 426 MB while idle, of
-    which a collection and `malloc_trim` gave back 221 MB. Without that, the worker idling
-    beside one still laying out counted twice towards the build's peak.
+    A process keeps most of the memory it has freed: after laying out the large demo's 123-page
+    edition a worker still held 426 MB while idle (229 MB after a collection and glibc's
+    `malloc_trim`; what is left is WeasyPrint's and its C libraries', not Python objects). That
+    idle worker beside one still laying out counted twice towards the build's peak. A forked
+    child starts from the worker's small heap and gives everything back when it exits.
+
+    The child dies with the worker (a parent-death signal), so a build killed outright, or a
+    worker ended by the build, leaves no layout running. Where there is no such signal (anything
+    but Linux) the worker lays out itself, then collects and trims.
     """
+    if not CHILD_LAYOUTS:
+        try:
+            return lay_out(layout)
+        finally:
+            release_memory()
+    worker = os.getpid()
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:
+        code = 1
+        try:
+            os.close(read_end)
+            _die_with(worker)
+            _name_process(CHILD_NAME)
+            # The HTML is the worker's already: only what the layout made goes back.
+            done = replace(lay_out(layout), html=b"")
+            _write_all(write_end, pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL))
+            code = 0
+        finally:
+            os._exit(code)  # never back into the worker's task loop, whatever happened
+    os.close(write_end)
     try:
-        return lay_out(layout)
+        data = _read_all(read_end)
     finally:
-        release_memory()
+        os.close(read_end)
+        _pid, status = os.waitpid(child, 0)
+    if os.waitstatus_to_exitcode(status) != 0 or not data:
+        return Rendered(
+            layout.edition,
+            b"",
+            None,
+            error=f"edition '{layout.edition}': the process laying out its PDF ended unexpectedly "
+            "(killed, out of memory, or crashed); try again, or with --jobs 1",
+        )
+    # Unpickled from this worker's own child, through a pipe only the two of them hold.
+    done = pickle.loads(data)
+    assert isinstance(done, Rendered)
+    return replace(done, html=layout.html)
+
+
+CHILD_LAYOUTS = sys.platform.startswith("linux") and hasattr(os, "fork")
+"""Whether a worker lays out each PDF in a child process (`lay_out_in_worker`)."""
+
+CHILD_NAME = b"itreport-pdf"
+"""The name of the child process that lays out one PDF for a worker."""
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this process when `parent` ends (Linux's PR_SET_PDEATHSIG)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(1, signal.SIGKILL, 0, 0, 0) != 0:  # PR_SET_PDEATHSIG
+        os._exit(1)
+    if os.getppid() != parent:  # the worker ended before the signal was set
+        os._exit(1)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+    os.close(fd)
+
+
+def _read_all(fd: int) -> bytes:
+    chunks: list[bytes] = []
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def release_memory() -> None:
@@ -145,12 +215,12 @@ def start_worker(build_pid: int) -> None:
     _watch_build(build_pid)
 
 
-def _name_process() -> None:
+def _name_process(name: bytes = WORKER_NAME) -> None:
     if not sys.platform.startswith("linux"):
         return
     try:
         libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(15, WORKER_NAME, 0, 0, 0)  # PR_SET_NAME
+        libc.prctl(15, name, 0, 0, 0)  # PR_SET_NAME
     except (OSError, AttributeError):  # no prctl: the name is only a convenience
         pass
 
