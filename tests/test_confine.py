@@ -14,6 +14,7 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -173,6 +174,30 @@ def test_unreadable_file_is_located(
     assert result.exit_code == 1
     assert f"content/teams.yaml: error: cannot be read: {reason}" in result.output
     assert "Traceback" not in result.output and str(content.resolve()) not in result.output
+
+
+def test_a_folder_that_cannot_be_listed_is_an_error_not_missing_projects(
+    content: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`os.walk` skips a folder it cannot list without a word: the projects in it vanished from
+    every briefing and `validate` passed. (Tests run as root, so chmod would not do.)"""
+    real_scandir = os.scandir
+    projects = str((content / "projects").resolve())
+
+    def fake_scandir(path: Any = ".") -> Any:
+        if os.fspath(path) == projects:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", fake_scandir)
+    for command in (["validate", "content"], ["build", "content", "--format", "html"]):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 1, result.output
+        assert (
+            "content/projects: error: is a folder that cannot be listed: permission denied" in result.output
+        )
+        assert "make the folder readable by the user who runs itreport" in result.output
+        assert "Traceback" not in result.output and projects not in result.output
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads a mode-000 file; the monkeypatched test covers it")

@@ -116,6 +116,15 @@ class Root:
                 "is a symbolic link to a folder; linked folders are not read",
                 hint="move the files into a real folder here",
             )
+        if kind == "a folder":
+            try:
+                os.scandir(target).close()
+            except OSError as exc:
+                raise Refused(
+                    rel,
+                    f"is a folder that cannot be listed: {os_reason(exc)}",
+                    hint="make the folder readable by the user who runs itreport",
+                ) from None
         if kind is not None:
             raise Refused(rel, f"is {kind}, not a file", hint="replace it with a regular file, or remove it")
         if st.st_size > limit:
@@ -157,7 +166,17 @@ class Root:
         with a matching name are listed too: reading them gives a located refusal, not a hang.
         """
         out: list[str] = []
-        for dirpath, dirnames, filenames in os.walk(self.real, followlinks=False):
+
+        def unlisted(exc: OSError) -> None:
+            # A folder that cannot be listed (no read or search permission, an I/O error) is
+            # listed itself: reading it gives a located refusal. `os.walk` would skip it without
+            # a word, and every project in it would vanish from the briefings.
+            if exc.filename is not None:
+                rel = os.path.relpath(os.fsdecode(exc.filename), self.real)
+                if rel != ".":
+                    out.append(rel.replace(os.sep, "/"))
+
+        for dirpath, dirnames, filenames in os.walk(self.real, onerror=unlisted, followlinks=False):
             rel_dir = os.path.relpath(dirpath, self.real)
             prefix = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
             for name in dirnames:
