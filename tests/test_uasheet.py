@@ -56,6 +56,22 @@ def test_list_markers_are_unchanged() -> None:
     assert _lay_out(LIST, narrowed=True) == _lay_out(LIST, narrowed=False)
 
 
+INHERITED_LIST_ITEM = (
+    '<html lang="en"><head><style>ol { list-style-type: lower-alpha; text-transform: uppercase }'
+    " li > p { display: inherit }</style></head><body>"
+    "<ol><li><p>Alpha</p></li><li><p>Beta</p></li></ol></body></html>"
+)
+
+
+def test_a_list_item_by_inheritance_keeps_its_markers() -> None:
+    """`display: inherit` in an `li`'s child makes the child a list item without the HTML
+    saying `list-item`; without the stock `::marker` rule its markers took the list's
+    `text-transform` ("B." for "b.")."""
+    made = pdf.html_to_pdf(INHERITED_LIST_ITEM, DEFAULT_THEME, [DEFAULT_THEME], AS_OF)[0]
+    assert "b. a" in _text(made) and "d. c" in _text(made)
+    assert made == _lay_out(INHERITED_LIST_ITEM, narrowed=False)
+
+
 @pytest.mark.parametrize(
     "css",
     [
@@ -81,6 +97,8 @@ def test_a_footnote_keeps_its_call_and_marker(css: str) -> None:
         ('<link rel="stylesheet" href="extra.css">', True),
         ("<style>@import 'extra.css';</style>", True),
         ("<p>The footnote project</p>", True),  # a word in the data only costs memory
+        ('<li><p style="display: INHERIT">x</p></li>', True),
+        ("<p>Inherited systems</p>", False),
     ],
 )
 def test_which_documents_take_the_stock_sheet(html: str, stock: bool) -> None:

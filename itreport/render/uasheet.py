@@ -11,9 +11,10 @@ its 178,000 computed styles: laying it out peaked at 642 MB, and at 438 MB witho
 So a document that cannot have footnotes, notes or list items other than `li` is laid out with
 a copy of WeasyPrint's own stylesheet in which those rules are left out, and `::marker` is kept
 for `li` only. Whether it can is read off the HTML: every stylesheet of an edition is in it, so
-a document that names none of `footnote`, `note(` or `list-item` and neither links nor imports
-a stylesheet cannot use them. Anything else is laid out with the stock stylesheet. The pages
-are the same either way (a test compares the bytes of every example edition).
+a document that names none of `footnote`, `note(`, `list-item` or `inherit` and neither links
+nor imports a stylesheet cannot use them (`display: inherit` in an `li`'s child makes that
+child a list item too). Anything else is laid out with the stock stylesheet. The pages are the
+same either way (a test compares the bytes of an example edition).
 """
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ NARROWED_RULES = re.compile(
 """The five rules for footnotes and notes in WeasyPrint's html5_ua.css."""
 MARKER_RULE = re.compile(r"^::marker \{", re.M)
 
-USES_STOCK = re.compile(r"footnote|note\(|list-item|<link|@import", re.I)
-"""Words in an edition's HTML that may make an element a footnote, a note or a list item, or
-bring in a stylesheet the HTML does not show (case-insensitive: CSS keywords are)."""
+USES_STOCK = re.compile(r"footnote|note\(|list-item|\binherit\b|<link|@import", re.I)
+"""Words in an edition's HTML that may make an element a footnote, a note or a list item (an
+element whose `display` or `all` is `inherit` takes its parent's `list-item`), or bring in a
+stylesheet the HTML does not show (case-insensitive: CSS keywords are)."""
 
 
 def needs_stock(html: str) -> bool:
@@ -39,7 +41,8 @@ def needs_stock(html: str) -> bool:
     A CSS escape (`foot\\6e ote`) could hide a keyword from this test; the layout then fails
     (WeasyPrint finds no style for the footnote's call) and `render.pdf` lays it out again with
     the stock stylesheet, or, for a marker, the marker of a list item made with escapes lacks
-    tabular figures.
+    the stock sheet's tabular figures, `white-space: pre` and `text-transform: none` (an
+    uppercase list then has uppercase letters in its markers).
     """
     return USES_STOCK.search(html) is not None
 
