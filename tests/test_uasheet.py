@@ -96,9 +96,15 @@ def test_a_footnote_keeps_its_call_and_marker(css: str) -> None:
         ("<p style='position: note()'>x</p>", True),
         ('<link rel="stylesheet" href="extra.css">', True),
         ("<style>@import 'extra.css';</style>", True),
-        ("<p>The footnote project</p>", True),  # a word in the data only costs memory
         ('<li><p style="display: INHERIT">x</p></li>', True),
-        ("<p>Inherited systems</p>", False),
+        ("<style>li > p { all: inherit }</style>", True),
+        ("<style>li > p { display: inherit }", True),  # left open: runs to the end, as in HTML
+        ("<p style=display:list-item>x</p>", True),
+        # The briefing's text is not CSS: a project named so must not cost a third more memory.
+        ("<p>The footnote project will inherit the list-item note(1) data</p>", False),
+        ("<p>&lt;style&gt;li { display: list-item }&lt;/style&gt;</p>", False),
+        ('<p title="style=&#34;display: list-item&#34;">x</p>', False),
+        ("<style>p { color: red }</style><p>Inherited systems</p>", False),
     ],
 )
 def test_which_documents_take_the_stock_sheet(html: str, stock: bool) -> None:

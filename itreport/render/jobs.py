@@ -102,7 +102,7 @@ def render_pdf(job: Job, html: bytes) -> Rendered:
 
 
 def render_page(job: Job) -> Rendered:
-    """The edition's HTML only (the first half of `render`)."""
+    """The edition's HTML (its PDF, if asked for, is laid out from it)."""
     try:
         html = render_html(job.view, job.templates).encode("utf-8")
     except TemplateFailure as exc:
@@ -125,14 +125,6 @@ def reuse_pdf(job: Job, html: bytes) -> Rendered | None:
     if hashlib.sha256(earlier).hexdigest() != digest:
         return None
     return Rendered(job.edition, html, earlier, pdf_source=source, pdf_reused=True)
-
-
-def render(job: Job) -> Rendered:
-    """HTML, then PDF if asked for (and not kept from the earlier build)."""
-    page = render_page(job)
-    if page.error or "pdf" not in job.formats:
-        return page
-    return reuse_pdf(job, page.html) or render_pdf(job, page.html)
 
 
 def html_order(jobs: Sequence[Job]) -> list[int]:

@@ -132,9 +132,9 @@ def html_to_pdf(
     except Exception:
         if not narrowed:
             raise
-        # Only a document that hides a footnote or note from `needs_stock` gets here: laid out
-        # again as WeasyPrint would by itself.
-        return _lay_out(html, base, roots, as_of, variant, narrowed=False)
+    # Only a document that hides a footnote or note from `needs_stock` gets here: laid out again
+    # as WeasyPrint would by itself (outside the handler, so the failed layout is freed first).
+    return _lay_out(html, base, roots, as_of, variant, narrowed=False)
 
 
 def _lay_out(

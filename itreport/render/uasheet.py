@@ -10,11 +10,13 @@ its 178,000 computed styles: laying it out peaked at 642 MB, and at 438 MB witho
 
 So a document that cannot have footnotes, notes or list items other than `li` is laid out with
 a copy of WeasyPrint's own stylesheet in which those rules are left out, and `::marker` is kept
-for `li` only. Whether it can is read off the HTML: every stylesheet of an edition is in it, so
-a document that names none of `footnote`, `note(`, `list-item` or `inherit` and neither links
-nor imports a stylesheet cannot use them (`display: inherit` in an `li`'s child makes that
-child a list item too). Anything else is laid out with the stock stylesheet. The pages are the
-same either way (a test compares the bytes of an example edition).
+for `li` only. Whether it can is read off the CSS in its HTML (its `<style>` elements and
+`style` attributes; every stylesheet of an edition is there): CSS that names none of
+`footnote`, `note(`, `list-item` or `inherit`, in a document that links no stylesheet and
+imports none, cannot use them (`display: inherit` in an `li`'s child makes that child a list
+item too). The text of the briefing is not read: a project called "Footnotes" must not cost a
+large edition a third more memory. Anything else is laid out with the stock stylesheet. The
+pages are the same either way (a test compares the bytes of an example edition).
 """
 
 from __future__ import annotations
@@ -29,22 +31,34 @@ NARROWED_RULES = re.compile(
 """The five rules for footnotes and notes in WeasyPrint's html5_ua.css."""
 MARKER_RULE = re.compile(r"^::marker \{", re.M)
 
-USES_STOCK = re.compile(r"footnote|note\(|list-item|\binherit\b|<link|@import", re.I)
-"""Words in an edition's HTML that may make an element a footnote, a note or a list item (an
-element whose `display` or `all` is `inherit` takes its parent's `list-item`), or bring in a
-stylesheet the HTML does not show (case-insensitive: CSS keywords are)."""
+CSS_PARTS = re.compile(
+    r"<style\b[^>]*>(.*?)(?:</style\s*>|\Z)|\bstyle\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.S | re.I
+)
+"""The CSS of an HTML document: its `<style>` elements (one left open runs to the end, as it
+does for the HTML parser) and `style` attributes. Text from the data is escaped (`&lt;style`,
+`&#34;`), so it cannot open either."""
+USES_STOCK = re.compile(r"footnote|note\(|list-item|\binherit\b|@import", re.I)
+"""Words in CSS that may make an element a footnote, a note or a list item (an element whose
+`display` or `all` is `inherit` takes its parent's `list-item`), or bring in a stylesheet the
+HTML does not show (case-insensitive: CSS keywords are)."""
+LINK = re.compile(r"<link\b", re.I)
 
 
 def needs_stock(html: str) -> bool:
     """Whether the document may use what the narrowed stylesheet leaves out.
 
-    A CSS escape (`foot\\6e ote`) could hide a keyword from this test; the layout then fails
-    (WeasyPrint finds no style for the footnote's call) and `render.pdf` lays it out again with
-    the stock stylesheet, or, for a marker, the marker of a list item made with escapes lacks
-    the stock sheet's tabular figures, `white-space: pre` and `text-transform: none` (an
-    uppercase list then has uppercase letters in its markers).
+    A CSS escape (`foot\\6e ote`) or, in a `style` attribute, a character reference
+    (`list&#45;item`) could hide a keyword from this test; the layout then fails (WeasyPrint
+    finds no style for the footnote's call) and `render.pdf` lays it out again with the stock
+    stylesheet, or, for a marker, the marker of a list item made so lacks the stock sheet's
+    tabular figures, `white-space: pre` and `text-transform: none` (an uppercase list then has
+    uppercase letters in its markers).
     """
-    return USES_STOCK.search(html) is not None
+    if LINK.search(html):
+        return True
+    return any(
+        USES_STOCK.search(block or attribute) is not None for block, attribute in CSS_PARTS.findall(html)
+    )
 
 
 @cache
@@ -52,10 +66,13 @@ def narrowed_sheet() -> Any | None:
     """WeasyPrint's stylesheet without the universal pseudo-element rules, or None when this
     WeasyPrint has none of them (its stock stylesheet is then as cheap)."""
     from weasyprint import CSS
-    from weasyprint.html import UA, UA_COUNTER_STYLE
+    from weasyprint.css.counters import CounterStyle
+    from weasyprint.html import UA
 
     text, removed = NARROWED_RULES.subn("", UA)
     text, narrowed = MARKER_RULE.subn("li::marker, summary::marker {", text)
     if not removed and not narrowed:
         return None
-    return CSS(string=text, counter_style=UA_COUNTER_STYLE)
+    # A counter-style table of its own: the documents' counters come from WeasyPrint's (the
+    # same rules, read when WeasyPrint was imported), which this leaves untouched.
+    return CSS(string=text, counter_style=CounterStyle())
