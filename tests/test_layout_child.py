@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
+import warnings
 from datetime import date
 from pathlib import Path
 
@@ -69,3 +71,18 @@ def test_a_child_that_fails_never_returns_into_the_worker(monkeypatch: pytest.Mo
     result = lay_out_in_worker(TASK)
     assert os.getpid() == parent  # only the worker came back
     assert result.error is not None and "ended unexpectedly" in result.error
+
+
+def test_a_worker_with_its_watch_thread_lays_out_even_with_warnings_as_errors() -> None:
+    """A worker has a second thread (it watches the build); Python 3.12 and later warn when such
+    a process forks, and under `-W error` that warning would fail every layout."""
+    stop = threading.Event()
+    watcher = threading.Thread(target=stop.wait, daemon=True)
+    watcher.start()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            result = lay_out_in_worker(TASK)
+    finally:
+        stop.set()
+    assert result.error is None and result.pdf is not None

@@ -18,6 +18,7 @@ import signal
 import sys
 import threading
 import time
+import warnings
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -122,7 +123,12 @@ def lay_out_in_worker(layout: Layout) -> Rendered:
             release_memory()
     worker = os.getpid()
     read_end, write_end = os.pipe()
-    child = os.fork()
+    with warnings.catch_warnings():
+        # Python 3.12 and later warn when a process with threads forks: a lock another thread
+        # holds stays locked in the child. The worker's only other thread sleeps and reads
+        # /proc (`_watch_build`), holding nothing the layout needs.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        child = os.fork()
     if child == 0:
         code = 1
         try:
