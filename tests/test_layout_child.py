@@ -73,16 +73,18 @@ def test_a_child_that_fails_never_returns_into_the_worker(monkeypatch: pytest.Mo
     assert result.error is not None and "ended unexpectedly" in result.error
 
 
-def test_a_worker_with_its_watch_thread_lays_out_even_with_warnings_as_errors() -> None:
-    """A worker has a second thread (it watches the build); Python 3.12 and later warn when such
-    a process forks, and under `-W error` that warning would fail every layout."""
+def test_a_worker_with_its_watch_thread_forks_without_a_warning() -> None:
+    """A worker has a second thread (it watches the build). Python 3.12 and later warn when such a
+    process forks; under `-W default` every layout would print that warning into the build's
+    output. (Python 3.11 does not warn: there this only checks the layout.)"""
     stop = threading.Event()
     watcher = threading.Thread(target=stop.wait, daemon=True)
     watcher.start()
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             result = lay_out_in_worker(TASK)
     finally:
         stop.set()
     assert result.error is None and result.pdf is not None
+    assert [w for w in caught if issubclass(w.category, DeprecationWarning)] == []

@@ -124,9 +124,10 @@ def lay_out_in_worker(layout: Layout) -> Rendered:
     worker = os.getpid()
     read_end, write_end = os.pipe()
     with warnings.catch_warnings():
-        # Python 3.12 and later warn when a process with threads forks: a lock another thread
-        # holds stays locked in the child. The worker's only other thread sleeps and reads
-        # /proc (`_watch_build`), holding nothing the layout needs.
+        # Python 3.12 and later warn when a process with threads forks (a lock another thread
+        # holds stays locked in the child), and under `-W default` each layout would print it
+        # into the build's output. The worker's only other thread sleeps and reads /proc
+        # (`_watch_build`), holding nothing the layout needs.
         warnings.simplefilter("ignore", DeprecationWarning)
         child = os.fork()
     if child == 0:
