@@ -77,14 +77,18 @@ def test_workers_end_when_the_build_is_killed(tmp_path: Path) -> None:
 
 
 def _workers(tag: str) -> list[int]:
-    """The build's layout workers, by the name they give themselves once started."""
+    """The build's layout workers, by the name they give themselves once started. A worker's
+    layout child carries the same name for a moment after the fork: it is told apart by its
+    parent, a worker."""
     found = []
     for pid in _tagged(tag):
         try:
             name = Path(f"/proc/{pid}/comm").read_bytes().strip()
-        except OSError:
+            parent = int(Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[1])
+            parent_name = Path(f"/proc/{parent}/comm").read_bytes().strip()
+        except (OSError, IndexError, ValueError):
             continue
-        if name == WORKER_NAME:
+        if name == WORKER_NAME and parent_name != WORKER_NAME:
             found.append(pid)
     return found
 
@@ -122,5 +126,11 @@ def test_a_killed_worker_stops_the_build_with_a_clear_error(tmp_path: Path) -> N
     assert build.returncode == 1, stdout + err
     assert "Traceback" not in err
     assert "ended unexpectedly (killed, out of memory, or crashed)" in err
+    # Nothing is left laying out: not the other worker, nor the killed worker's child
+    # (`itreport-pdf`, ended by the kernel with its worker).
+    deadline = time.monotonic() + 30
+    while _tagged(tag) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _tagged(tag) == [], "layout processes outlived the build"
     assert "earlier outputs were left as they were" in err
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before

@@ -88,3 +88,23 @@ def test_a_worker_with_its_watch_thread_forks_without_a_warning() -> None:
         stop.set()
     assert result.error is None and result.pdf is not None
     assert [w for w in caught if issubclass(w.category, DeprecationWarning)] == []
+
+
+def test_the_fork_server_takes_a_client_that_left_for_an_aborted_connection(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker killed while the build starts another leaves a half-made request: CPython's fork
+    server ended with an EOFError traceback under the build's error. Its loop ignores aborted
+    connections; the patch (applied only inside the fork server) makes that one of them."""
+    import errno
+    import socket
+    from multiprocessing import reduction
+
+    monkeypatch.setattr(reduction, "recvfds", reduction.recvfds)  # undone after the test
+    layout_module._quiet_fork_server()
+    server, client = socket.socketpair(socket.AF_UNIX)
+    client.close()  # left before sending anything
+    with server, pytest.raises(ConnectionAbortedError) as raised:
+        reduction.recvfds(server, 4)
+    assert raised.value.errno == errno.ECONNABORTED
+    assert not layout_module._in_fork_server()  # imported by pytest, not by a fork server

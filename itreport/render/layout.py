@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import errno
 import gc
 import hashlib
 import os
@@ -22,6 +23,7 @@ import warnings
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from itreport.render.theme import DEFAULT_THEME
 
@@ -266,3 +268,43 @@ def build_gone(pid: int) -> bool:
     except (OSError, IndexError):  # no /proc: a zombie cannot be told from a running process
         return False
     return state in (b"Z", b"X")
+
+
+def _in_fork_server() -> bool:
+    """Whether this module is being imported by multiprocessing's fork server (it preloads it)."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        code = frame.f_code
+        if code.co_name == "main" and code.co_filename.endswith(
+            os.path.join("multiprocessing", "forkserver.py")
+        ):
+            return True
+        frame = frame.f_back  # type: ignore[assignment]
+    return False
+
+
+def _quiet_fork_server() -> None:
+    """Let the fork server go on serving when a client leaves in the middle of asking for a process.
+
+    When a worker dies while the build is starting another (the out-of-memory killer, say), the
+    pool closes its queues and the half-started request is dropped: CPython's fork server then
+    reads an end of file where it expected the request, and ends with a traceback printed under
+    the build's clear error. Its loop already treats a connection aborted by the client as
+    nothing to report; an end of file at that point is the same thing.
+    """
+    from multiprocessing import reduction
+
+    receive = reduction.recvfds
+
+    def recvfds(sock: Any, size: int) -> list[int]:
+        try:
+            fds: list[int] = receive(sock, size)
+        except EOFError:
+            raise ConnectionAbortedError(errno.ECONNABORTED, "the client left before its request") from None
+        return fds
+
+    reduction.recvfds = recvfds
+
+
+if _in_fork_server():
+    _quiet_fork_server()
