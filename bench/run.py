@@ -218,10 +218,16 @@ def cli(args: list[str], cwd: Path, cache: Path, memory: list[float] | None = No
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         proc = subprocess.Popen([*CLI, *args], cwd=cwd, env=env, stdout=out, stderr=err, text=True)
         peak = 0
-        while proc.poll() is None:
+        while True:
             if memory is not None:
                 peak = max(peak, tree_rss(proc.pid))
-            time.sleep(0.1)
+            try:
+                # Waiting, not sleeping, between samples: a sleep made every time a multiple of
+                # the 0.1 s step (a 0.11 s build read 0.2 s).
+                proc.wait(timeout=0.1)
+                break
+            except subprocess.TimeoutExpired:
+                continue
         seconds = time.perf_counter() - start
         out.seek(0)
         err.seek(0)
