@@ -100,6 +100,10 @@ def test_a_footnote_keeps_its_call_and_marker(css: str) -> None:
         ("<style>li > p { all: inherit }</style>", True),
         ("<style>li > p { display: inherit }", True),  # left open: runs to the end, as in HTML
         ("<p style=display:list-item>x</p>", True),
+        # A start tag that never closes, many times over: read as CSS that cannot be read (the
+        # stock sheet), in one pass, where the pattern used to rescan to the end at each one.
+        ("<style " * 100_000, True),
+        ('<style media="a<b">li > p { display: inherit }</style>', True),
         # The briefing's text is not CSS: a project named so must not cost a third more memory.
         ("<p>The footnote project will inherit the list-item note(1) data</p>", False),
         ("<p>&lt;style&gt;li { display: list-item }&lt;/style&gt;</p>", False),
