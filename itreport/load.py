@@ -167,14 +167,20 @@ class FolderSource:
         # hundreds of files (resolving the root again for each cost 3 ms on large).
         return Root(self.root, self.what)
 
+    @cached_property
+    def _listing(self) -> tuple[list[str], list[str]]:
+        # One walk of the folder per load, for the files and the misnamed ones alike: the load,
+        # the misnamed check and git's tracked files each asked for it again.
+        return self._confined.listing((".yaml", ".yml"))
+
     def files(self) -> list[str]:
-        return self._confined.files((".yaml", ".yml"))
+        return list(self._listing[0])
 
     def read(self, rel: str) -> bytes:
         return self._confined.read(rel)
 
     def misnamed(self) -> list[str]:
-        return self._confined.misnamed((".yaml", ".yml"))
+        return list(self._listing[1])
 
     @cached_property
     def _head(self) -> str:

@@ -159,13 +159,26 @@ class Root:
         return b"".join(chunks)
 
     def files(self, suffixes: tuple[str, ...]) -> list[str]:
-        """Relative POSIX names of the files ending in `suffixes`, sorted.
+        """Relative POSIX names of the files ending in `suffixes`, sorted (see `listing`)."""
+        return self.listing(suffixes)[0]
+
+    def misnamed(self, suffixes: tuple[str, ...]) -> list[str]:
+        """Relative names of files that end in one of `suffixes` only once case and trailing
+        spaces are set aside (see `listing`)."""
+        return self.listing(suffixes)[1]
+
+    def listing(self, suffixes: tuple[str, ...]) -> tuple[list[str], list[str]]:
+        """The files ending in `suffixes`, and the misnamed ones, from one walk of the folder.
 
         Linked folders are listed (so that reading them is refused loudly) but never entered, so
         the listing cannot wander outside the root or loop. Named pipes, devices and folders
         with a matching name are listed too: reading them gives a located refusal, not a hang.
+        Misnamed files end in one of `suffixes` only once case and trailing spaces are set aside
+        (`x.YAML`, `x.yaml `): they are not read, and a file a contributor meant as content must
+        not disappear without a word.
         """
         out: list[str] = []
+        misnamed: list[str] = []
 
         def unlisted(exc: OSError) -> None:
             # A folder that cannot be listed (no read or search permission, an I/O error) is
@@ -182,23 +195,12 @@ class Root:
             for name in dirnames:
                 if os.path.islink(os.path.join(dirpath, name)) or name.endswith(suffixes):
                     out.append(prefix + name)
-            out.extend(prefix + name for name in filenames if name.endswith(suffixes))
-        return sorted(out)
-
-    def misnamed(self, suffixes: tuple[str, ...]) -> list[str]:
-        """Relative names of files that end in one of `suffixes` only once case and trailing
-        spaces are set aside (`x.YAML`, `x.yaml `): `files` does not list them, and a file
-        a contributor meant as content must not disappear without a word."""
-        out: list[str] = []
-        for dirpath, _dirnames, filenames in os.walk(self.real, followlinks=False):
-            rel_dir = os.path.relpath(dirpath, self.real)
-            prefix = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
-            out.extend(
-                prefix + name
-                for name in filenames
-                if not name.endswith(suffixes) and name.rstrip().lower().endswith(suffixes)
-            )
-        return sorted(out)
+            for name in filenames:
+                if name.endswith(suffixes):
+                    out.append(prefix + name)
+                elif name.rstrip().lower().endswith(suffixes):
+                    misnamed.append(prefix + name)
+        return sorted(out), sorted(misnamed)
 
 
 _READ_HINT = "make the file readable by the user who runs itreport"
