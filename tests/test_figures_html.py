@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from itreport.cli import main
-from tests.conftest import replace_in
+from tests.conftest import REPO, replace_in
 
 
 def _build(edition_html: str = "out/briefing-2026-10.html") -> str:
@@ -49,3 +51,29 @@ def test_heat_map_counts_live_projects_only_and_says_so(content: Path) -> None:
     assert "Open risks of live projects by probability and impact" in risks
     assert "1 open risk in live projects." in risks  # alpha's r1 only; gamma is proposed
     assert "Severe but proposed" not in risks
+
+
+def test_variance_chart_says_what_the_category_table_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The example's "Other" forecast is 2,449,406 SEK against a plan of 2,400,000 (exact variance
+    49,406): the table prints 2,400, 2,450 and +50 (kSEK), and the chart beside it said "+49".
+    Each chart bar now carries the variance its table row prints."""
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(
+        main, ["build", "content", "--out", "out", "--format", "html", "--edition", "finance"]
+    )
+    assert result.exit_code == 0, result.output
+    html = Path("out/finance-2026-10.html").read_text(encoding="utf-8")
+    chart = re.search(r"Forecast minus plan by category: ([^<]*)", html)
+    assert chart is not None
+    said = dict(re.findall(r"(\w[\w ]*?)\s([\d,]+)\skSEK\s(?:over|under) plan", chart.group(1)))
+    rows = dict(
+        re.findall(
+            r'<th scope="row">([^<]+)</th>(?:<td class="num[^"]*">[^<]*</td>){5}<td class="num[^"]*">[+−-]?([\d,]+)</td>',
+            html,
+        )
+    )
+    assert said["Other"] == rows["Other"] == "50"
+    assert {k: v for k, v in said.items() if k != "Net"} == {k: rows[k] for k in said if k != "Net"}

@@ -253,7 +253,12 @@ def build_charts(view: Briefing, fmt: Formatter, tr: Translator, every: bool = T
             font_family=FONT,
             stand_in=f.monthly.stand_in,
         )
-        variances = [(tr("cat_" + g.key), g.figures.variance_fy) for g in f.by_category]
+        # The variances the table of spend by category prints (its rounded forecast less its
+        # rounded plan), not the exact ones: the chart's "+49" beside the table's "+50" (2,450 less
+        # 2,400) was one figure contradicting another.
+        unit = scale(group_amounts(f.by_category), units.TABLE, tr, view.division.currency).factor
+        shown, _total = money_table(f.by_category, lambda k: tr("cat_" + k), factor=unit)
+        variances = [(row.label, row.variance_fy * unit) for row in shown]
         out["variance"] = lambda: charts.variance_by_category(
             variances,
             title=tr("chart_variance"),
