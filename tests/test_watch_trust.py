@@ -195,6 +195,25 @@ def test_the_preview_builds_again_when_its_watcher_lost_an_event(
         preview.close()
 
 
+def test_a_page_built_from_a_stale_record_is_never_published(content: Path) -> None:
+    """The trusted rebuild itself catches a lost event, under its lock, before it publishes:
+    checked afterwards, a print preview built in between (it looks at every file and keeps
+    what it saw) hid the stale page from the check, which then stayed up until the next save."""
+    alpha = content / "projects" / "alpha.yaml"
+    beta = content / "projects" / "beta.yaml"
+    preview = Preview(PreviewOptions(content))
+    try:
+        preview.rebuild()
+        beta.write_text(beta.read_text(encoding="utf-8").replace("name: Beta rollout", "name: Lost event"))
+        alpha.write_text(alpha.read_text(encoding="utf-8").replace("name: Alpha platform", "name: Seen"))
+        page = preview.rebuild([str(alpha)], complete=True)  # beta's event was lost
+        assert "Seen" in page.body and "Lost event" in page.body
+        assert preview.version == 2  # one page per save: the stale one was never shown
+        assert not stale_rounds(preview.parses)
+    finally:
+        preview.close()
+
+
 def test_a_link_created_under_a_trusting_preview_is_refused(
     content: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -137,9 +137,6 @@ def _follow(
                 return "a watched folder was removed or replaced"
             continue
         page = preview.rebuild((path for _change, path in changes), complete=complete and bool(changes))
-        if complete and preview.missed():
-            # The watcher lost an event (its queue overflowed): build again, looking at every file.
-            page = preview.rebuild()
         on_build(f"rebuilt in {page.seconds:.2f} s" if page.ok else "problems: the page lists them")
         # A folder made again at once can get the removed one's inode back: its removal says it.
         if any(change == Change.deleted and os.path.abspath(path) in roots for change, path in changes):
