@@ -172,6 +172,7 @@ def test_after_every_kind_of_edit_the_memo_reports_what_a_fresh_validation_does(
     read_by_memo: list[str] = []
     stamped_by_memo: list[str] = []
     walked: list[object] = []
+    walked_by_memo: list[object] = []
     listed = bounds._listed
 
     def counting(entity: Any, limits: Any) -> Any:
@@ -210,6 +211,7 @@ def test_after_every_kind_of_edit_the_memo_reports_what_a_fresh_validation_does(
         revalidated = list(memo.validated)
         read_by_memo[:] = reads
         stamped_by_memo[:] = stamped
+        walked_by_memo[:] = walked
         assert not stale_rounds(memo), edit  # what the memo kept is what is on disk
         fresh = validate_folder(content)
         assert _shown(kept.problems) == _shown(fresh.problems), edit
@@ -226,7 +228,7 @@ def test_after_every_kind_of_edit_the_memo_reports_what_a_fresh_validation_does(
         assert stamped_by_memo == [f"projects/{project.name}"]
     else:
         assert len(stamped_by_memo) > 10
-    assert [getattr(e, "id", None) for e in walked] == [project_id]
+    assert [getattr(e, "id", None) for e in walked_by_memo] == [project_id]
     # A project's date pushed a century out, and a money amount with too many decimals.
     text = project.read_text(encoding="utf-8")
     dated = text.replace("date: 2026-", "date: 2126-", 1)
