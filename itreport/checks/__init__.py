@@ -19,9 +19,9 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import chain, compress, count
+from itertools import chain, compress, count, groupby
 from operator import eq, is_, is_not
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from itreport.content import Content
 from itreport.load import active_memo
@@ -36,13 +36,15 @@ V = TypeVar("V")
 KEPT = "itreport.checks"
 """The key under which a build's checks leave what the next build may reuse (`ParseMemo.keep`)."""
 
+_SHARED = 32
+"""Rows this long are compared with the last build's once per build, whichever rule asks first."""
+
 _FEW = 16
 """More entities than this moved or changed since the last build: match them by identity instead
 of by position (a project renamed so that it sorts elsewhere shifts all that follow)."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Each:
+class _Each(NamedTuple):
     """What `Checker.each` worked out in one build: the entities, the key, each entity's values
     and all of them in a row. Holding the entities keeps their ids from being reused."""
 
@@ -52,8 +54,7 @@ class _Each:
     flat: tuple[Any, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class _Kept:
+class _Kept(NamedTuple):
     parts: tuple[object, ...]
     key: Hashable
     value: Any
@@ -73,6 +74,8 @@ class Checker:
     now: dict[str, Any] = field(default_factory=dict, repr=False)
     """What this build keeps for the next one, by purpose."""
     _by_type: dict[type, list[Any]] | None = field(default=None, repr=False)
+    _rows: dict[int, tuple[Sequence[Any], tuple[Any, ...]]] = field(default_factory=dict, repr=False)
+    _moved: dict[tuple[int, int], list[int]] = field(default_factory=dict, repr=False)
 
     def _add(
         self,
@@ -116,8 +119,8 @@ class Checker:
         """The content files whose model is `model` (exactly), in file order."""
         if self._by_type is None:
             by_type: dict[type, list[Any]] = {}
-            for file in self.content.files:
-                by_type.setdefault(type(file), []).append(file)
+            for kind, files in groupby(self.content.files, type):  # runs of one kind: few groups
+                by_type.setdefault(kind, []).extend(files)
             self._by_type = by_type
         return self._by_type.get(model, [])
 
@@ -157,19 +160,17 @@ class Checker:
         """
         if self.last is None:
             return tuple(chain.from_iterable(map(compute, entities)))
-        now = tuple(entities)
+        now = self._row(entities)
         last: _Each | None = self.last.get(purpose)
         values: tuple[tuple[V, ...], ...]
         if last is None or not (last.key is key or last.key == key):
             values = tuple(map(compute, now))
             flat = tuple(chain.from_iterable(values))
         else:
-            moved = (
-                list(compress(count(), map(is_not, now, last.entities)))
-                if len(now) == len(last.entities)
-                else None
-            )
-            if moved is not None and len(moved) <= _FEW:
+            moved = self._moved_since(last.entities, now)
+            if moved is not None and not moved:
+                values, flat = last.values, last.flat
+            elif moved is not None and len(moved) <= _FEW:
                 changed = list(last.values)
                 for i in moved:
                     changed[i] = compute(now[i])
@@ -186,6 +187,29 @@ class Checker:
             flat = last.flat
         self._keep(purpose, _Each(now, key, values, flat))
         return flat
+
+    def _row(self, entities: Sequence[E]) -> tuple[E, ...]:
+        """The entities as a tuple, the same tuple for the same sequence within one build (several
+        rules go through `content.projects`): the next build then compares them once."""
+        found = self._rows.get(id(entities))
+        if found is not None and found[0] is entities:
+            row: tuple[E, ...] = found[1]
+            return row
+        row = tuple(entities)
+        self._rows[id(entities)] = (entities, row)  # the sequence is held: its id is not reused
+        return row
+
+    def _moved_since(self, before: tuple[object, ...], now: tuple[object, ...]) -> list[int] | None:
+        """The places where `now` holds another object than `before` (None: not as many)."""
+        if len(now) != len(before):
+            return None
+        if len(now) < _SHARED:
+            return list(compress(count(), map(is_not, now, before)))
+        pair = (id(before), id(now))  # both are held by the caller's entries: ids are not reused
+        moved = self._moved.get(pair)
+        if moved is None:
+            moved = self._moved[pair] = list(compress(count(), map(is_not, now, before)))
+        return moved
 
     def kept_for(
         self, purpose: str, parts: tuple[object, ...], compute: Callable[[], T], key: Hashable = None
