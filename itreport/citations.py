@@ -187,6 +187,9 @@ class Figure:
     value: Value
     withheld_below: int | None = None
     """Set when the value is hidden from this audience: a count below this many is not shown."""
+    operands: tuple[Decimal, Decimal] | None = None
+    """For a difference (a variance), the amounts it is the difference of, so that it can be
+    printed as the difference of the two amounts as printed (see `render.cited`)."""
 
 
 @dataclass(frozen=True)
