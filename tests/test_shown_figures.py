@@ -14,6 +14,7 @@ from itreport.analyse import analyse
 from itreport.analyse.money import shown_difference
 from itreport.citations import Figure
 from itreport.edition import build_view
+from itreport.models.briefings import Audience, Edition
 from itreport.render.cited import figure_text, money
 from itreport.render.formatting import MILLION, THOUSAND, Formatter
 from itreport.render.html import render_html
@@ -163,3 +164,47 @@ def test_narrative_cites_the_variance_its_amounts_print(tmp_path: Path) -> None:
     edition = next(e for e in v.content.editions if e.id == "board")
     text = text_of(render_html(build_view(a, edition)))
     assert "Outturn 108.6 MSEK against 107.2 MSEK: 1.4 MSEK more." in text  # exact 1,487,303
+
+
+def _strategy(content: Path) -> str:
+    v = validate_folder(content)
+    assert v.content is not None, [p.message for p in v.problems]
+    edition = Edition(id="executive", title="T", audience=Audience.EXECUTIVE)
+    page = render_html(build_view(analyse(v.content), edition))
+    start = page.index('aria-labelledby="strategy"')
+    return text_of(page[start : page.index("</section>", start)])
+
+
+def test_strategy_page_says_why_counts_by_objective_exceed_the_projects(content: Path) -> None:
+    # The minimal division: alpha serves obj-cloud, beta no objective ("not linked"): 1 + 1 rows
+    # for 2 projects, which add up, so no note (the boundary).
+    text = _strategy(content)
+    assert "Total 2 " in text  # the class table's total: 2 projects
+    assert "counted under each" not in text
+    # alpha serves a second objective: 1 + 1 + 1 = 3 rows for 2 projects, and the page says so.
+    replace_in(
+        content,
+        "strategy.yaml",
+        "coordination:",
+        "  - {id: obj-two, title: Second aim, horizon: 2026, owner: ada.berg}\ncoordination:",
+    )
+    replace_in(content, "projects/alpha.yaml", "objectives: [obj-cloud]", "objectives: [obj-cloud, obj-two]")
+    text = _strategy(content)
+    assert (
+        "A project that serves several objectives is counted under each of them, so the counts by "
+        "objective add up to 3 for 2 projects; its budget and cost to date are split equally" in text
+    )
+    assert "Cloud first 1 " in text and "Second aim 1 " in text
+
+
+@pytest.mark.parametrize(
+    ("locale", "note"),
+    [
+        ("en_GB", "so the counts by objective add up to 16 for 11 projects"),
+        ("sv_SE", "så antalen per mål summerar till 16 för 11 projekt"),
+    ],
+)
+def test_example_strategy_note_in_both_languages(locale: str, note: str) -> None:
+    # The example: objectives count 3 + 3 + 3 + 2 + 5 = 16; classes 5 + 4 + 2 = 11 projects.
+    for edition in ("executive", "finance", "board"):
+        assert note in text_of(example_html(locale)[edition]), edition
