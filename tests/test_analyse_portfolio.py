@@ -466,7 +466,49 @@ def test_project_manager_leaving_today_has_not_left() -> None:
 
 def test_reported_resources_red_without_manager_stays_red() -> None:
     report = {"date": "2026-10-20", "overall": {"rag": "red"}, "resources": {"rag": "red"}}
-    assert health(project(manager=None, status=[report])).dimensions["resources"] is Rag.RED
+    h = health(project(manager=None, status=[report]))
+    assert h.dimensions["resources"] is Rag.RED
+    # The rule gives amber without a manager; the red is the report's, and it gave no comment:
+    # the cause prints the colour alone, never "no project manager" beside a red.
+    assert "resources" not in said(h)
+
+
+@pytest.mark.parametrize(
+    ("reported", "rag", "reason"),
+    [
+        ("green", Rag.AMBER, "no project manager"),  # the rule sets the colour
+        ("amber", Rag.AMBER, "no project manager"),  # boundary: the rule and the report agree
+        ("red", Rag.RED, "Nobody to run the roll-out"),  # the report sets it: its comment says why
+    ],
+)
+def test_resources_reason_is_what_sets_the_colour(reported: str, rag: Rag, reason: str) -> None:
+    """The example's field-service app: no manager, resources reported red. The appendix says a
+    missing manager gives amber, so "no project manager" beside the red dot contradicted it."""
+    report = {
+        "date": "2026-10-20",
+        "overall": {"rag": reported},
+        "resources": {"rag": reported, "comment": "Nobody to run the roll-out"},
+    }
+    h = health(project(manager=None, status=[report]))
+    assert (h.dimensions["resources"], said(h)["resources"]) == (rag, reason)
+
+
+@pytest.mark.parametrize(
+    ("reported", "rag", "reason"),
+    [
+        ("green", Rag.AMBER, "decision overdue: Decide d1"),
+        ("amber", Rag.AMBER, "decision overdue: Decide d1"),  # boundary: both amber
+        ("red", Rag.RED, "Half the scope is new"),
+    ],
+)
+def test_scope_reason_is_what_sets_the_colour(reported: str, rag: Rag, reason: str) -> None:
+    report = {
+        "date": "2026-10-20",
+        "overall": {"rag": reported},
+        "scope": {"rag": reported, "comment": "Half the scope is new"},
+    }
+    h = health(project(status=[report], decisions=[decision("d1", "2026-10-01")]))
+    assert (h.dimensions["scope"], said(h)["scope"]) == (rag, reason)
 
 
 # --- risk ------------------------------------------------------------------------------------

@@ -208,3 +208,32 @@ def test_example_strategy_note_in_both_languages(locale: str, note: str) -> None
     # The example: objectives count 3 + 3 + 3 + 2 + 5 = 16; classes 5 + 4 + 2 = 11 projects.
     for edition in ("executive", "finance", "board"):
         assert note in text_of(example_html(locale)[edition]), edition
+
+
+@pytest.mark.parametrize(
+    ("locale", "cause", "rule"),
+    [
+        (
+            "en_GB",
+            "Resources: No project manager; owner covering.",
+            "at least amber without a project manager; red when the project manager has left",
+        ),
+        (
+            "sv_SE",
+            "Resurser: No project manager; owner covering.",
+            "minst gul när projektledare saknas; röd när projektledaren har slutat",
+        ),
+    ],
+)
+def test_red_resources_without_a_manager_agree_with_the_appendix(locale: str, cause: str, rule: str) -> None:
+    """The example's field-service app has no manager and its report says red resources. Its red
+    dot stood beside "Resources: no project manager" while the appendix said a missing manager
+    gives amber. The cause is now the report's own comment, and the rule says "at least"."""
+    page = example_html(locale)["executive"]
+    begin = page.index('aria-labelledby="exceptions"')
+    exceptions = text_of(page[begin : page.index("</section>", begin)])
+    start = exceptions.index("Field-service mobile app")
+    assert cause in exceptions[start : start + 600]
+    text = text_of(page)
+    assert "Resources: no project manager" not in text and "Resurser: ingen projektledare" not in text
+    assert rule in text
