@@ -73,6 +73,15 @@ SPECS: tuple[Spec, ...] = (
     Spec("amber_projects", Kind.COUNT, "Live projects whose computed status is amber."),
     Spec("green_projects", Kind.COUNT, "Live projects whose computed status is green."),
     Spec("grey_projects", Kind.COUNT, "Live projects that cannot be assessed (status report too old)."),
+    *(
+        Spec(
+            f"red_on_{dim}",
+            Kind.COUNT,
+            f"Red live projects that are red on {dim} (a project red on several dimensions counts "
+            "under each).",
+        )
+        for dim in ("schedule", "cost", "scope", "resources", "risk")
+    ),
     Spec("open_risks", Kind.COUNT, "Open risks in live projects."),
     Spec("open_issues", Kind.COUNT, "Open issues in live projects."),
     Spec("pending_decisions", Kind.COUNT, "Project decisions still pending."),

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from itreport.analyse import Analysis
-from itreport.analyse.portfolio import Health, milestone_due, rag_counts
+from itreport.analyse.portfolio import Health, milestone_due, rag_counts, red_causes
 from itreport.citations import Arg, Cited, Figure, Spec, Value, parse
 
 if TYPE_CHECKING:
@@ -114,6 +114,8 @@ def figure(spec: Spec, arg: str, a: Analysis, people: PeopleView) -> Figure:
     }
     if spec.name in division:
         return Figure(kind, division[spec.name]())
+    if spec.name.startswith("red_on_"):
+        return Figure(kind, red_causes(a.portfolio)[spec.name.removeprefix("red_on_")])
     if spec.name in DIFFERENCES and a.finance is not None:
         minuend, subtrahend = DIFFERENCES[spec.name]
         t = a.finance.total

@@ -237,3 +237,21 @@ def test_red_resources_without_a_manager_agree_with_the_appendix(locale: str, ca
     text = text_of(page)
     assert "Resources: no project manager" not in text and "Resurser: ingen projektledare" not in text
     assert rule in text
+
+
+@pytest.mark.parametrize(
+    ("locale", "sentence"),
+    [
+        ("en_GB", "4 of them are red on schedule, 2 on cost and 2 on risk."),
+        ("sv_SE", "4 of them are red on schedule, 2 on cost and 2 on risk."),  # the narrative is English
+    ],
+)
+def test_example_summary_says_why_projects_are_red_with_counts(locale: str, sentence: str) -> None:
+    """The example's summary said its 4 red projects were red "all because of schedule slips";
+    S/4HANA and the field-service app are red on cost too (EAC +14.4 % and +17.7 %, red at 10 %)
+    and on risk. It now cites the counts: schedule 4, cost 2, risk 2."""
+    for edition in ("board", "executive", "finance", "management"):
+        text = text_of(example_html(locale)[edition])
+        assert "4 of the 8 live projects are red" in text
+        assert sentence in text, edition
+        assert "all because of" not in text

@@ -306,6 +306,18 @@ def rag_counts(health: tuple[Health, ...]) -> dict[str, int]:
     return counts
 
 
+def red_causes(health: tuple[Health, ...]) -> dict[str, int]:
+    """How many of the live projects shown red are red on each dimension.
+
+    What a sentence about why projects are red may say: "4 are red on schedule and 2 on cost",
+    not "all because of schedule slips" when two are also red on cost. A project red on several
+    dimensions counts under each, so the counts may add up to more than the red projects; every
+    red project counts under at least one (its colour is its worst dimension).
+    """
+    red = [h for h in health if h.live and h.computed is Rag.RED]
+    return {d: sum(1 for h in red if h.dimensions[d] is Rag.RED) for d in DIMENSIONS}
+
+
 def rag_counts_by_class(health: tuple[Health, ...]) -> tuple[tuple[str, dict[str, int]], ...]:
     """Live projects per investment class (run, grow, transform) by the colour shown.
 
