@@ -7,10 +7,11 @@ against its pydantic model, and collects every problem before giving up. Cross-f
 
 from __future__ import annotations
 
-from collections.abc import Container
-from dataclasses import dataclass, field
+from collections.abc import Container, Hashable
+from dataclasses import dataclass, field, replace
 from fnmatch import fnmatch
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,9 +21,11 @@ from itreport.load import (
     ContentSource,
     Document,
     FolderSource,
+    ParseMemo,
     Position,
     active_memo,
     read_all,
+    read_one,
     unreadable,
 )
 from itreport.model_errors import problems_from_validation
@@ -52,6 +55,8 @@ from itreport.models.projects import Project
 from itreport.models.recipients import RecipientsFile
 from itreport.models.strategy import NarrativeFile, StrategyFile
 from itreport.problems import Note, Problem, Severity, did_you_mean
+from itreport.source import fastyaml
+from itreport.source.reported import changes_listing
 
 IGNORED_DIRS = ("schemas/",)
 M = TypeVar("M", bound=Model)
@@ -141,6 +146,139 @@ def _validated(doc: Document, model: type[M]) -> tuple[M | None, list[Problem]]:
     return obj, []
 
 
+@dataclass(frozen=True)
+class FileRecord:
+    """One content file as the load left it: parsed, validated against its kind's model, with
+    every problem found on the way. A preview keeps the records of its last build, and takes
+    those of files that did not change from there (see `_records`)."""
+
+    rel: str
+    doc: Document | None
+    problems: tuple[Problem, ...]
+    kind: str | None
+    obj: Model | None
+    incomplete: tuple[str, ...]
+    """Kinds this file leaves incomplete (it failed to load): references into them are not checked."""
+    stamp: Hashable | None
+    """What the file's stamp was just before it was read (None: a link or a refused read, which
+    is read again at every build)."""
+    real: str
+
+
+@dataclass(frozen=True)
+class FolderRound:
+    """What a build read from a content folder: its listing and a record per file, in order."""
+
+    root: Path
+    shown_as: str
+    what: str
+    listing: tuple[list[str], list[str]]
+    records: tuple[FileRecord, ...]
+
+
+def _record(
+    source: ContentSource, rel: str, doc: Document | None, found: list[Problem], stamp: Hashable | None
+) -> FileRecord:
+    """A file's record from what reading it gave: its kind, its model, every problem."""
+    real = source.real(rel) if isinstance(source, FolderSource) else rel
+    problems = list(found)
+    kind = kind_of(rel)
+    if doc is None and any(p.rule == "file.refused" for p in found):
+        # A refused file (or linked folder) leaves its kinds incomplete: references into
+        # them are not checked, so the refusal is not buried under "unknown" errors.
+        kinds = tuple(
+            k for k, (_m, pattern) in KINDS.items() if fnmatch(rel, pattern) or pattern.startswith(rel + "/")
+        )
+        return FileRecord(rel, doc, tuple(problems), None, None, kinds, stamp, real)
+    if kind is None:
+        problems.append(
+            Problem(
+                source.display(rel),
+                0,
+                0,
+                Severity.WARNING,
+                "file is not a known kind of content and was ignored",
+                hint="known files: " + ", ".join(pattern for _m, pattern in KINDS.values()),
+                rule="content.unknown-file",
+                note=Note("dq_unknown_file"),
+            )
+        )
+        return FileRecord(rel, doc, tuple(problems), None, None, (), stamp, real)
+    obj = None
+    if doc is not None and not unreadable(found):
+        obj = _validate(doc, KINDS[kind][0], problems)
+    return FileRecord(rel, doc, tuple(problems), kind, obj, (kind,) if obj is None else (), stamp, real)
+
+
+def _records(source: ContentSource) -> list[FileRecord]:
+    """Every file of the source, read and validated.
+
+    In a preview whose file watcher reported every change since the last build (native events
+    on a local file system, `ParseMemo.suspect(..., complete=True)`), the files it did not name
+    are taken from the last build's records without looking at them: on a large division,
+    looking at 400 unchanged files cost ten times validating the one that changed. A report
+    that may change the listing (a file added, removed, renamed; a folder; a link) makes the
+    build look at every file, and the preview checks afterwards that the files are still what
+    the records say (`stale_rounds`), for a watcher that lost events.
+    """
+    memo = active_memo()
+    fast = fastyaml.enabled()
+    if memo is None or not isinstance(source, FolderSource):
+        return [_record(source, rel, *read_one(source, rel, fast)) for rel in _content_files(source)]
+    key = ("content", source.base, source.shown_as, source.what, fast)
+    trusted = memo.trusted(key)
+    last: FolderRound | None = None
+    if trusted is not None:
+        kept, reported = trusted
+        if isinstance(kept, FolderRound) and not changes_listing(
+            reported, source.base, kept.listing, (".yaml", ".yml")
+        ):
+            last = kept
+            source.adopt_listing(kept.listing)
+    records: list[FileRecord] = []
+    if last is None:
+        before = memo.kept_round(key)
+        earlier = {rec.rel: rec for rec in before.records} if isinstance(before, FolderRound) else {}
+        for rel in _content_files(source):
+            doc, found, stamp = read_one(source, rel, fast)
+            rec = earlier.get(rel)
+            if rec is not None and rec.doc is doc and doc is not None and not found and rec.stamp is not None:
+                # The file is what it was (the same document, from the memo): so is its record.
+                records.append(replace(rec, stamp=stamp))
+            else:
+                records.append(_record(source, rel, doc, found, stamp))
+    else:
+        suspected = memo.suspected
+        for rec in last.records:
+            if rec.stamp is None or suspected(rec.real):
+                rec = _record(source, rec.rel, *read_one(source, rec.rel, fast))
+            records.append(rec)
+    memo.keep(key, FolderRound(source.root, source.shown_as, source.what, source.listing(), tuple(records)))
+    return records
+
+
+def _content_files(source: ContentSource) -> list[str]:
+    """The files a load reads: all listed ones but those in folders it ignores (schemas/)."""
+    return [rel for rel in source.files() if not rel.startswith(IGNORED_DIRS)]
+
+
+def stale_rounds(memo: ParseMemo) -> bool:
+    """Whether a content folder a preview built from no longer matches what its last build kept:
+    a file added, removed, or with another stamp than when it was read. A file watcher can lose
+    events (inotify's queue overflows, and watchfiles does not pass the overflow on), so a
+    preview that trusted its watcher checks, after building, that nothing slipped past it."""
+    for kept in memo.rounds():
+        if not isinstance(kept, FolderRound):
+            continue
+        fresh = FolderSource(kept.root, shown_as=kept.shown_as, what=kept.what)
+        if fresh.listing() != kept.listing:
+            return True
+        for rec in kept.records:
+            if rec.stamp is not None and fresh.stamp(rec.rel) != rec.stamp:
+                return True
+    return False
+
+
 def load_content(source: ContentSource, private: ContentSource | None = None) -> LoadResult:
     """Parse and validate every content file (and the private folder); never raises for bad data."""
     problems: list[Problem] = []
@@ -148,44 +286,16 @@ def load_content(source: ContentSource, private: ContentSource | None = None) ->
     files: list[Model] = []
     documents: dict[str, Document] = {}
     incomplete: set[str] = set()
-    for rel, doc, file_problems in read_all(source):
-        if rel.startswith(IGNORED_DIRS):
-            continue
-        problems.extend(file_problems)
-        if doc is not None:
-            documents[doc.name] = doc
-        kind = kind_of(rel)
-        if doc is None and any(p.rule == "file.refused" for p in file_problems):
-            # A refused file (or linked folder) leaves its kinds incomplete: references into
-            # them are not checked, so the refusal is not buried under "unknown" errors.
-            incomplete.update(
-                k
-                for k, (_m, pattern) in KINDS.items()
-                if fnmatch(rel, pattern) or pattern.startswith(rel + "/")
-            )
-            continue
-        if kind is None:
-            problems.append(
-                Problem(
-                    source.display(rel),
-                    0,
-                    0,
-                    Severity.WARNING,
-                    "file is not a known kind of content and was ignored",
-                    hint="known files: " + ", ".join(pattern for _m, pattern in KINDS.values()),
-                    rule="content.unknown-file",
-                    note=Note("dq_unknown_file"),
-                )
-            )
-            continue
-        obj = None
-        if doc is not None and not unreadable(file_problems):
-            obj = _validate(doc, KINDS[kind][0], problems)
-        if obj is None:
-            incomplete.add(kind)
-        else:
-            by_kind[kind].append(obj)
-            files.append(obj)
+    for rec in _records(source):
+        if rec.problems:
+            problems.extend(rec.problems)
+        if rec.doc is not None:
+            documents[rec.doc.name] = rec.doc
+        if rec.incomplete:
+            incomplete.update(rec.incomplete)
+        if rec.obj is not None and rec.kind is not None:
+            by_kind[rec.kind].append(rec.obj)
+            files.append(rec.obj)
 
     problems.extend(misnamed(source, "content folder"))
     divisions: list[Division] = by_kind["division"]
@@ -219,7 +329,7 @@ def load_content(source: ContentSource, private: ContentSource | None = None) ->
         content.programmes.extend(training.programmes)
     for positions in _typed(by_kind["positions"], PositionsFile):
         content.positions.extend(positions.positions)
-    content.projects = sorted(_typed(by_kind["project"], Project), key=lambda p: p.id)
+    content.projects = sorted(_typed(by_kind["project"], Project), key=attrgetter("id"))
     content.budgets = sorted(_typed(by_kind["budget"], BudgetFile), key=lambda b: b.fiscal_year)
     for strategy in _typed(by_kind["strategy"], StrategyFile):
         content.strategy = strategy

@@ -182,6 +182,20 @@ class FolderSource:
     def misnamed(self) -> list[str]:
         return list(self._listing[1])
 
+    def listing(self) -> tuple[list[str], list[str]]:
+        """The files and the misnamed ones, as one walk found them (see `Root.listing`)."""
+        return self._listing
+
+    def adopt_listing(self, listing: tuple[list[str], list[str]]) -> None:
+        """Take a listing found before instead of walking the folder: a preview whose watcher
+        reported nothing that could change it (see `itreport.content._records`)."""
+        self.__dict__["_listing"] = listing
+
+    @property
+    def base(self) -> str:
+        """The resolved root folder with a trailing separator: `real(rel)` is `base + rel`."""
+        return self._base
+
     @cached_property
     def _head(self) -> str:
         """What `display` puts before a relative name: the folder as the user named it, and '/'."""
@@ -465,22 +479,56 @@ class ParseMemo:
         self._objects: dict[str, ObjectMemo] = {}
         self._kept: dict[str, tuple[Hashable, Any]] = {}
         self._suspects: set[str] = set()
+        self._complete = False
+        self._suspects_seen = False
+        self._rounds: dict[Hashable, Any] = {}
         self._lock = threading.Lock()
         self.parsed: list[str] = []
         """Names parsed (not found here) by the last `remembering` block: what a rebuild cost."""
         self.validated: list[str] = []
         """Names validated against their model (not found here) by the last `remembering` block."""
 
-    def suspect(self, paths: Iterable[str]) -> None:
+    def suspect(self, paths: Iterable[str], *, complete: bool = False) -> None:
         """Files reported changed (by the preview's file watcher): the next build reads them
         whatever their stamps say. On a network or virtual file system (NFS, FUSE, a container's
-        shared folder) `lstat` can answer from a cache, and FAT keeps no change time at all."""
+        shared folder) `lstat` can answer from a cache, and FAT keeps no change time at all.
+
+        `complete`: the report holds every change since the last build (native events on a
+        local file system): the next build may then take the files it does not name from here
+        without looking at them (see `trusted`). Kept for the next build only.
+        """
         with self._lock:
-            self._suspects.update(os.path.realpath(p) for p in paths)
+            self._suspects.update(entry_path(p) for p in paths)
+            self._complete = complete and (self._complete or not self._suspects_seen)
+            self._suspects_seen = True
 
     def suspected(self, path: str) -> bool:
         """Whether the file at this real path was reported changed since the last build."""
         return bool(self._suspects) and path in self._suspects
+
+    def trusted(self, key: Hashable) -> tuple[Any, frozenset[str]] | None:
+        """What the last build kept under `key` (see `keep`) and the paths reported changed
+        since, when the report is complete; None when every file must be looked at."""
+        with self._lock:
+            if not self._complete:
+                return None
+            found = self._rounds.get(key)
+            return None if found is None else (found, frozenset(self._suspects))
+
+    def kept_round(self, key: Hashable) -> Any:
+        """What the last build kept under `key` (None: nothing), trusted or not."""
+        with self._lock:
+            return self._rounds.get(key)
+
+    def keep(self, key: Hashable, value: Any) -> None:
+        """What a build read from one folder, for the next build to start from."""
+        with self._lock:
+            self._rounds[key] = value
+
+    def rounds(self) -> list[Any]:
+        """Everything kept by `keep`, for checking it against the files (see `serve`)."""
+        with self._lock:
+            return list(self._rounds.values())
 
     def unchanged(
         self, name: str, stamp: Hashable, fast: bool
@@ -572,6 +620,8 @@ class ParseMemo:
         """A build is over: the files reported changed before it have been read."""
         with self._lock:
             self._suspects.clear()
+            self._complete = False
+            self._suspects_seen = False
 
     def next_round(self) -> None:
         """A new build starts: per-object values not used in the last two builds are let go."""
@@ -581,6 +631,14 @@ class ParseMemo:
             memos = list(self._objects.values())
         for memo in memos:
             memo.next_round()
+
+
+def entry_path(path: str) -> str:
+    """A path with its folders resolved but not its last part: where a listed file is, as
+    `FolderSource.real` names it (a link is named as itself, not as its target)."""
+    absolute = os.path.abspath(path)
+    head, tail = os.path.split(absolute)
+    return os.path.join(os.path.realpath(head), tail) if tail else os.path.realpath(absolute)
 
 
 _MEMO: ContextVar[ParseMemo | None] = ContextVar("itreport_parse_memo", default=None)
@@ -691,30 +749,39 @@ def read_all(source: ContentSource) -> Iterator[tuple[str, Document | None, list
     Under `remembering`, a file whose stamp has not moved is not read at all: what it parsed to
     last time is handed out again (a large division has hundreds of files, one was edited).
     """
-    memo = _MEMO.get()
     fast = fastyaml.enabled()
     for rel in source.files():
-        name = source.display(rel)
-        stamp = None
-        if memo is not None:
-            seen_ns = time.time_ns()  # before the stamp: see `settled`
-            stamp = source.stamp(rel)
-            # A file reported changed is read whatever its stamp says; what it reads is then kept
-            # under that stamp, which the next build can trust again.
-            suspected = isinstance(source, FolderSource) and memo.suspected(source.real(rel))
-            kept = memo.unchanged(name, stamp, fast) if stamp is not None and not suspected else None
-            if kept is not None:
-                yield rel, kept[0], kept[1]
-                continue
-        try:
-            raw = source.read(rel)
-        except Refused as exc:
-            yield rel, None, [refusal_problem(name, exc)]
-            continue
-        doc, problems = parse(name, raw)
-        if memo is not None and stamp is not None:
-            memo.stamped(name, stamp, fast, seen_ns, (doc, problems))
+        doc, problems, _stamp = read_one(source, rel, fast)
         yield rel, doc, problems
+
+
+def read_one(
+    source: ContentSource, rel: str, fast: bool
+) -> tuple[Document | None, list[Problem], Hashable | None]:
+    """One listed file, parsed, with the stamp it had just before it was read (None: unknown).
+
+    `fast`: whether the fast reader is on (`fastyaml.enabled()`, asked once per folder).
+    """
+    memo = _MEMO.get()
+    name = source.display(rel)
+    stamp = None
+    if memo is not None:
+        seen_ns = time.time_ns()  # before the stamp: see `settled`
+        stamp = source.stamp(rel)
+        # A file reported changed is read whatever its stamp says; what it reads is then kept
+        # under that stamp, which the next build can trust again.
+        suspected = isinstance(source, FolderSource) and memo.suspected(source.real(rel))
+        kept = memo.unchanged(name, stamp, fast) if stamp is not None and not suspected else None
+        if kept is not None:
+            return kept[0], kept[1], stamp
+    try:
+        raw = source.read(rel)
+    except Refused as exc:
+        return None, [refusal_problem(name, exc)], None
+    doc, problems = parse(name, raw)
+    if memo is not None and stamp is not None:
+        memo.stamped(name, stamp, fast, seen_ns, (doc, problems))
+    return doc, problems, stamp
 
 
 def refusal_problem(name: str, exc: Refused) -> Problem:

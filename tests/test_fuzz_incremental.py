@@ -22,6 +22,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from itreport.content import stale_rounds
 from itreport.load import ParseMemo, remembering
 from itreport.problems import Problem
 from itreport.source import stamps
@@ -74,6 +75,9 @@ def copy_file(data: st.DataObject, files: dict[str, bytes]) -> None:
 @given(st.data())
 def test_the_memo_after_each_edit_reports_what_a_fresh_validation_does(data: st.DataObject) -> None:
     base = data.draw(st.sampled_from(["minimal", "example"]), label="base")
+    # Watched: the memo is told every change, as a preview's watcher on a local file system
+    # tells it, and looks at no other file.
+    watched = data.draw(st.booleans(), label="watched")
     files = dict(FILES[base])
     with tempfile.TemporaryDirectory() as tmp, _trusted_stamps():
         folder = Path(tmp) / "content"
@@ -98,8 +102,10 @@ def test_the_memo_after_each_edit_reports_what_a_fresh_validation_does(data: st.
                     else:
                         files[rel] = mutated
             on_disk = {p.relative_to(folder).as_posix() for p in folder.rglob("*.yaml")}
+            reported = []
             for rel in on_disk - set(files):
                 (folder / rel).unlink()
+                reported.append(str(folder / rel))
             for rel, raw in files.items():
                 path = folder / rel
                 if not path.exists() or path.read_bytes() != raw:
@@ -107,8 +113,12 @@ def test_the_memo_after_each_edit_reports_what_a_fresh_validation_does(data: st.
                     path.write_bytes(raw)
                     clock += 10**9
                     os.utime(path, ns=(clock, clock))
+                    reported.append(str(path))
+            if watched:
+                memo.suspect(reported, complete=True)
             with remembering(memo):
                 kept = validate_folder(folder)
+            assert not stale_rounds(memo), f"step {step}"
             fresh = validate_folder(folder)
             assert _shown(kept.problems) == _shown(fresh.problems), f"step {step}"
             assert (kept.content is None) == (fresh.content is None), f"step {step}"

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from itreport import gitrepo
 from itreport.build import BuildOptions, build
 from itreport.checks import bounds
-from itreport.content import Content
+from itreport.content import Content, stale_rounds
 from itreport.demo import write_demo
 from itreport.load import FolderSource, ObjectMemo, ParseMemo, remembering
 from itreport.problems import Problem
@@ -127,13 +127,18 @@ class _Edits:
         self.seen: dict[Path, bytes] = {}
         self.clock = 1_000_000_000_000_000_000
 
-    def stamp(self) -> None:
+    def stamp(self) -> list[str]:
+        """Stamps the changed files; returns what a file watcher would report (changed, added
+        and removed files)."""
         now = {p: p.read_bytes() for p in sorted(self.folder.rglob("*.yaml"))}
+        changed = [str(path) for path in self.seen.keys() - now.keys()]
         for path, data in now.items():
             if self.seen.get(path) != data:
                 self.clock += 1_000_000_000
                 os.utime(path, ns=(self.clock, self.clock))
+                changed.append(str(path))
         self.seen = now
+        return changed
 
 
 @pytest.fixture
@@ -150,13 +155,22 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
+@pytest.mark.parametrize("watched", [False, True], ids=["stamps", "watcher"])
 def test_after_every_kind_of_edit_the_memo_reports_what_a_fresh_validation_does(
-    small_demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, trusted_stamps: None, reads: list[str]
+    small_demo: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    trusted_stamps: None,
+    reads: list[str],
+    watched: bool,
 ) -> None:
+    """Each edit validated inside the memo and afresh. With `watched`, the memo is told what a
+    file watcher on a local file system reports (every change), and looks at no other file."""
     content = tmp_path / "content"
     shutil.copytree(small_demo, content)
     edits = _Edits(content)
     read_by_memo: list[str] = []
+    stamped_by_memo: list[str] = []
     walked: list[object] = []
     listed = bounds._listed
 
@@ -165,6 +179,14 @@ def test_after_every_kind_of_edit_the_memo_reports_what_a_fresh_validation_does(
         return listed(entity, limits)
 
     monkeypatch.setattr(bounds, "_listed", counting)
+    stamped: list[str] = []
+    real_stamp = FolderSource.stamp
+
+    def stamping(self: FolderSource, rel: str) -> FileStamp | None:
+        stamped.append(rel)
+        return real_stamp(self, rel)
+
+    monkeypatch.setattr(FolderSource, "stamp", stamping)
     memo = ParseMemo()
     projects = sorted((content / "projects").glob("*.yaml"))
     project, other = projects[0], projects[1]
@@ -178,12 +200,17 @@ def test_after_every_kind_of_edit_the_memo_reports_what_a_fresh_validation_does(
         """Validate inside the memo and afresh; the problems must be the same. Returns what the
         memo validated again."""
         walked.clear()
-        edits.stamp()
+        changed = edits.stamp()
+        if watched:
+            memo.suspect(changed, complete=True)
         reads.clear()
+        stamped.clear()
         with remembering(memo):
             kept = validate_folder(content)
         revalidated = list(memo.validated)
         read_by_memo[:] = reads
+        stamped_by_memo[:] = stamped
+        assert not stale_rounds(memo), edit  # what the memo kept is what is on disk
         fresh = validate_folder(content)
         assert _shown(kept.problems) == _shown(fresh.problems), edit
         assert (kept.content is None) == (fresh.content is None), edit
@@ -195,6 +222,10 @@ def test_after_every_kind_of_edit_the_memo_reports_what_a_fresh_validation_does(
     replace_in(content, f"projects/{project.name}", "\nname: ", "\nname: Renamed ")
     assert same_as_fresh("project renamed") == [str(project)]
     assert read_by_memo == [f"projects/{project.name}"]  # the edited file alone was read
+    if watched:  # and no other file was looked at
+        assert stamped_by_memo == [f"projects/{project.name}"]
+    else:
+        assert len(stamped_by_memo) > 10
     assert [getattr(e, "id", None) for e in walked] == [project_id]
     # A project's date pushed a century out, and a money amount with too many decimals.
     text = project.read_text(encoding="utf-8")

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from itreport.serve.localfs import events_complete
 from itreport.serve.preview import Preview, PreviewOptions
 from itreport.serve.server import PreviewServer
 
@@ -53,6 +54,7 @@ def watch(
     from watchfiles import watch as file_changes
 
     folders = watched_folders(preview.options)
+    complete = events_complete(folders)
     before = fingerprint(folders)
     page = preview.rebuild()
     on_build(f"built in {page.seconds:.2f} s" if page.ok else "problems: the page lists them")
@@ -70,7 +72,10 @@ def watch(
                 continue
         elif not changes:
             continue
-        page = preview.rebuild(path for _change, path in changes)
+        page = preview.rebuild((path for _change, path in changes), complete=complete and bool(changes))
+        if complete and preview.missed():
+            # The watcher lost an event (its queue overflowed): build again, looking at every file.
+            page = preview.rebuild()
         on_build(f"rebuilt in {page.seconds:.2f} s" if page.ok else "problems: the page lists them")
 
 

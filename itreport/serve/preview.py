@@ -55,14 +55,15 @@ class Preview:
     def version(self) -> int:
         return self.current.version
 
-    def rebuild(self, changed: Iterable[str] = ()) -> Page:
+    def rebuild(self, changed: Iterable[str] = (), *, complete: bool = False) -> Page:
         """Build the edition's HTML now; publish the result (or the problem page) as a new version.
 
         `changed`: the paths the file watcher reported; they are read again whatever their
-        stamps say (see `ParseMemo.suspect`).
+        stamps say (see `ParseMemo.suspect`). `complete`: they are every change since the last
+        build, so the files they do not name are not looked at (see `itreport.content._records`).
         """
         with self._lock:
-            self.parses.suspect(changed)
+            self.parses.suspect(changed, complete=complete)
             start = time.perf_counter()
             body, ok = self._build("html")
             page = Page(body.decode("utf-8"), ok, time.perf_counter() - start)
@@ -73,6 +74,14 @@ class Preview:
                     self.last_good = page
                 self.changed.notify_all()
             return page
+
+    def missed(self) -> bool:
+        """Whether a content file changed without the watcher saying so since the last build
+        (a lost event): the caller then builds again, looking at every file."""
+        from itreport.content import stale_rounds
+
+        with self._lock:
+            return stale_rounds(self.parses)
 
     def pdf(self) -> tuple[bytes, bool]:
         """The paged layout (the real PDF) for the current version, built once per version."""
