@@ -13,15 +13,16 @@ import re
 import shutil
 import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from pydantic import ValidationError
 
 from itreport import gitrepo
 from itreport.build import BuildOptions, build
-from itreport.checks import bounds
+from itreport.checks import Checker, bounds
 from itreport.content import Content, stale_rounds
 from itreport.demo import write_demo
 from itreport.load import FolderSource, ObjectMemo, ParseMemo, remembering
@@ -172,6 +173,7 @@ def test_after_every_kind_of_edit_the_memo_reports_what_a_fresh_validation_does(
     read_by_memo: list[str] = []
     stamped_by_memo: list[str] = []
     walked: list[object] = []
+    walked_by_memo: list[object] = []
     listed = bounds._listed
 
     def counting(entity: Any, limits: Any) -> Any:
@@ -210,6 +212,7 @@ def test_after_every_kind_of_edit_the_memo_reports_what_a_fresh_validation_does(
         revalidated = list(memo.validated)
         read_by_memo[:] = reads
         stamped_by_memo[:] = stamped
+        walked_by_memo[:] = walked
         assert not stale_rounds(memo), edit  # what the memo kept is what is on disk
         fresh = validate_folder(content)
         assert _shown(kept.problems) == _shown(fresh.problems), edit
@@ -226,7 +229,7 @@ def test_after_every_kind_of_edit_the_memo_reports_what_a_fresh_validation_does(
         assert stamped_by_memo == [f"projects/{project.name}"]
     else:
         assert len(stamped_by_memo) > 10
-    assert [getattr(e, "id", None) for e in walked] == [project_id]
+    assert [getattr(e, "id", None) for e in walked_by_memo] == [project_id]
     # A project's date pushed a century out, and a money amount with too many decimals.
     text = project.read_text(encoding="utf-8")
     dated = text.replace("date: 2026-", "date: 2126-", 1)
@@ -385,6 +388,178 @@ def test_edits_in_one_file_reach_the_findings_of_unchanged_files(
     replace_in(content, "people.yaml", "    role: cio\n", "    role: cio\n    salary: 50000\n")
     same_as_fresh("a salary written into the content folder")
     assert "privacy.restricted-content" in seen[-1]
+
+
+def test_cross_file_findings_follow_every_file_they_read(tmp_path: Path, trusted_stamps: None) -> None:
+    """The checks keep what each file gave and what whole kinds add up to (id sets, the reporting
+    line, the projects the narrative names) while the files they come from are the same objects.
+    After each edit to one file, the memo's problems are a fresh run's: findings of unchanged
+    files that depend on the edited one change with it, and a file whose values are equal but
+    whose lines moved (a comment added) has its findings at the new lines."""
+    content, private = tmp_path / "content", tmp_path / "private"
+    shutil.copytree(REPO / "content", content)
+    private.mkdir()
+    (private / "people.yaml").write_text("people:\n  - id: magnus.ek\n    salary: 61000\n", encoding="utf-8")
+    edits, private_edits = _Edits(content), _Edits(private)
+    memo = ParseMemo()
+    last: list[Problem] = []
+
+    def same_as_fresh(edit: str, *rules: str, absent: tuple[str, ...] = ()) -> list[Problem]:
+        """The memo's problems are a fresh run's; `rules` are among them and `absent` are not."""
+        edits.stamp()
+        private_edits.stamp()
+        with remembering(memo):
+            kept = validate_folder(content, private)
+        fresh = validate_folder(content, private)
+        assert _shown(kept.problems) == _shown(fresh.problems), edit
+        found = {p.rule for p in fresh.problems}
+        assert set(rules) <= found, (edit, set(rules) - found)
+        assert not set(absent) & found, (edit, set(absent) & found)
+        last[:] = fresh.problems
+        return fresh.problems
+
+    def lines(file: str, rule: str) -> list[int]:
+        return [p.line for p in last if p.file.endswith(file) and p.rule == rule]
+
+    def edit(rel: str, old: str, new: str, *rules: str, absent: tuple[str, ...] = ()) -> None:
+        replace_in(content, rel, old, new)
+        same_as_fresh(f"{rel}: {old!r} -> {new!r}", *rules, absent=absent)
+
+    same_as_fresh("first validation", "projects.stale")
+    # Equal values at other lines: the findings of the file move with them.
+    stale = lines("network-refresh.yaml", "projects.stale")
+    edit("projects/network-refresh.yaml", "id: network-refresh\n", "# moved\nid: network-refresh\n")
+    assert lines("network-refresh.yaml", "projects.stale") == [n + 1 for n in stale]
+    # The projects the narrative names: a decision taken, a milestone gone; another project edited.
+    edit(
+        "projects/erp-s4hana.yaml",
+        "    state: pending\n  - id: d2",
+        "    state: approved\n  - id: d2",
+        "narrative.decided",
+    )
+    edit("projects/erp-s4hana.yaml", "{id: m5-sit2,", "{id: m5-sit-2,", "narrative.citation")
+    edit("projects/ai-chatbot-pilot.yaml", "\nname: ", "\nname: Renamed ", "narrative.citation")
+    edit("projects/erp-s4hana.yaml", "{id: m5-sit-2,", "{id: m5-sit2,", absent=("narrative.citation",))
+    edit("budget/2026.yaml", "  - id: colocation-exit\n", "  - id: colo-exit\n", "narrative.citation")
+    edit(
+        "budget/2026.yaml", "  - id: colo-exit\n", "  - id: colocation-exit\n", absent=("narrative.citation",)
+    )
+    # A project file added with an id in use, moved within its file, then given its own id.
+    copy = content / "projects" / "zz-copy.yaml"
+    shutil.copy(content / "projects" / "dc-exit.yaml", copy)
+    same_as_fresh("a project copied", "ids.unique")
+    duplicate = lines("zz-copy.yaml", "ids.unique")
+    edit("projects/zz-copy.yaml", "id: dc-exit\n", "\n# the copy\nid: dc-exit\n", "ids.unique")
+    assert lines("zz-copy.yaml", "ids.unique") == [n + 2 for n in duplicate]
+    edit("projects/zz-copy.yaml", "id: dc-exit\n", "id: dc-exit-2\n", absent=("ids.unique",))
+    copy.unlink()
+    same_as_fresh("the copy deleted")
+    # people.yaml: a person twice, a reporting cycle, both moved a line down, then undone.
+    people = (content / "people.yaml").read_text(encoding="utf-8")
+    twice = (
+        people + "  - {id: karin.holm, name: K, title: CIO, role: cio, team: it-office, start: 2020-01-01}\n"
+    )
+    (content / "people.yaml").write_text(twice, encoding="utf-8")
+    same_as_fresh("a person id twice", "ids.unique")
+    edit("people.yaml", "start: 2020-01-01}", "manager: magnus.ek, start: 2020-01-01}", "hierarchy.cycle")
+    assert lines("people.yaml", "hierarchy.cycle")
+    moved = [lines("people.yaml", rule) for rule in ("ids.unique", "hierarchy.cycle", "people.review")]
+    edit("people.yaml", "people:\n", "people:\n  # moved\n")
+    assert [lines("people.yaml", rule) for rule in ("ids.unique", "hierarchy.cycle", "people.review")] == [
+        [n + 1 for n in found] for found in moved
+    ]
+    (content / "people.yaml").write_text(people, encoding="utf-8")
+    same_as_fresh("people.yaml restored", absent=("ids.unique", "hierarchy.cycle"))
+    # A project the narrative does not name renamed: its suggestion for a mistyped id changes.
+    edit("narrative.yaml", "decision: dc-exit/d1-restart", "decision: dc-exitt/d1-restart", "refs.decision")
+    assert any("did you mean 'dc-exit'" in p.message for p in last)
+    edit("projects/dc-exit.yaml", "id: dc-exit\n", "id: dc-closure\n")
+    assert not any("did you mean 'dc-exit'" in p.message for p in last)
+    # A budget line names an unknown project; a project file that does not load silences it.
+    edit(
+        "budget/2026.yaml",
+        "    project: smart-meter-platform\n",
+        "    project: smart-meters\n",
+        "refs.resolve",
+    )
+    (content / "projects" / "broken.yaml").write_text("id: broken\nname_typo: x\n", encoding="utf-8")
+    same_as_fresh("a project that does not load", "model.unknown-key")
+    assert not lines("2026.yaml", "refs.resolve")
+    (content / "projects" / "broken.yaml").unlink()
+    same_as_fresh("the broken project deleted", "refs.resolve")
+    # The team tree, open positions, the division's settings.
+    edit(
+        "teams.yaml", "    lead: karin.holm\n", "    parent: apps\n    lead: karin.holm\n", "hierarchy.cycle"
+    )
+    edit(
+        "teams.yaml",
+        "    parent: apps\n    lead: karin.holm\n",
+        "    lead: karin.holm\n",
+        absent=("hierarchy.cycle",),
+    )
+    edit("positions.yaml", "    filled_by: linnea.ostberg\n", "", "positions.filled")
+    edit("division.yaml", "  status_stale_days: 45\n", "  status_stale_days: 5\n", "projects.stale")
+    assert len(lines("", "projects.stale")) > 1
+    edit("division.yaml", "  certification_expiry_days: 90\n", "  certification_expiry_days: 400\n")
+    edit(
+        "division.yaml",
+        "  risk_score: {amber: 12, red: 16}\n",
+        "  risk_score: {amber: 16, red: 12}\n",
+        "thresholds.order",
+    )
+    edit("division.yaml", "  - id: cc-4150\n", "  - id: cc-4151\n", "refs.resolve")
+    # A salary with a decimal in the private folder: right in SEK, too precise in JPY.
+    (private / "people.yaml").write_text(
+        "people:\n  - id: magnus.ek\n    salary: 61000.5\n", encoding="utf-8"
+    )
+    same_as_fresh("a private amount", absent=("bounds.money-places",))
+    edit("division.yaml", "currency: SEK\n", "currency: JPY\n", "totals.currency", "bounds.money-places")
+    assert lines("private/people.yaml", "bounds.money-places")
+    # Editions: one renamed (the recipients' references break), then one named for October only,
+    # which writes the board's files until the period moves.
+    edit("briefings.yaml", "  - id: board\n", "  - id: boardroom\n", "refs.resolve")
+    edit("briefings.yaml", 'filename: "cio-{period}"', 'filename: "board-2026-10"', "outputs.collision")
+    period = "  start: 2026-10-01\n  end: 2026-10-31\n"
+    edit("division.yaml", period, "  start: 2026-09-01\n  end: 2026-09-30\n", absent=("outputs.collision",))
+
+
+def test_a_check_reuses_what_it_read_from_the_very_same_objects_only() -> None:
+    """`Checker.each` across builds: values are read again for an entity that is not the very
+    object of the last build (an equal one included), all of them after the key changed, none
+    after entities only moved; the row is the last build's tuple while its values are equal."""
+
+    @dataclass(frozen=True)
+    class Thing:
+        value: int
+
+    things = [Thing(i) for i in range(40)]
+    read: list[Thing] = []
+
+    def values(thing: Thing) -> tuple[int, ...]:
+        read.append(thing)
+        return (thing.value,)
+
+    def build(
+        entities: list[Thing], key: str, last: dict[str, Any] | None
+    ) -> tuple[tuple[int, ...], Checker]:
+        read.clear()
+        ctx = Checker(cast(Content, None), last={} if last is None else last)
+        return ctx.each("values", entities, key, values), ctx
+
+    first, ctx = build(things, "k", None)
+    assert first == tuple(range(40)) and len(read) == 40
+    again, ctx = build(list(things), "k", ctx.now)
+    assert again is first and read == []
+    things[5] = Thing(5)  # equal, but another object: read again; the row stays the same tuple
+    equal, ctx = build(things, "k", ctx.now)
+    assert read == [things[5]] and equal is first
+    things[6] = Thing(60)
+    changed, ctx = build(things, "k", ctx.now)
+    assert read == [things[6]] and changed[6] == 60
+    moved, ctx = build(things[::-1], "k", ctx.now)  # every entity moved: matched by identity
+    assert read == [] and moved == changed[::-1]
+    _rekeyed, ctx = build(things, "other", ctx.now)
+    assert len(read) == 40
 
 
 def test_a_file_changed_within_the_racy_window_is_read_again(

@@ -2,30 +2,80 @@
 
 Each rule module exposes `check(ctx)`; every finding goes through `Checker.error`/`warning`, which
 locate it through the positions the loader kept. All rules run; nothing stops at the first problem.
-A rule's part that looks at one entity alone can run through `Checker.per_entity`, so that a
-long-lived preview does not redo it for entities of files that did not change.
+
+A long-lived preview (`itreport.load.remembering`) rebuilds after every save, and most files did
+not change. Models are frozen, and the loader hands out the very same model object for a file
+whose bytes did not change, so a rule's work is split by the files it reads: `per_entity` replays
+what a rule found in an entity (a file, a project) that is the same object as in the last build,
+`each` does the same for values read from each entity (the ids of a file, say), and `kept_for`
+keeps a value worked out from several of those while each of them is the very same object. Each
+keeps one build's worth (the last build's), under the memo of the `remembering` block, and
+compares entities by identity only: an equal model from edited bytes (a comment added) stands at
+other lines, and its findings are worked out again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from functools import partial
+from itertools import chain, compress, count, groupby
+from operator import eq, is_, is_not
+from typing import Any, NamedTuple, TypeVar
 
 from itreport.content import Content
-from itreport.load import MISSING, ObjectMemo, active_memo
+from itreport.load import active_memo
 from itreport.models.base import Model
 from itreport.problems import Note, Problem, Severity
 
-H = TypeVar("H", bound=Hashable)
+E = TypeVar("E")
+M = TypeVar("M", bound=Model)
 T = TypeVar("T")
+V = TypeVar("V")
+
+KEPT = "itreport.checks"
+"""The key under which a build's checks leave what the next build may reuse (`ParseMemo.keep`)."""
+
+_SHARED = 32
+"""Rows this long are compared with the last build's once per build, whichever rule asks first."""
+
+_FEW = 16
+"""More entities than this moved or changed since the last build: match them by identity instead
+of by position (a project renamed so that it sorts elsewhere shifts all that follow)."""
+
+
+class _Each(NamedTuple):
+    """What `Checker.each` worked out in one build: the entities, the key, each entity's values
+    and all of them in a row. Holding the entities keeps their ids from being reused."""
+
+    entities: tuple[object, ...]
+    key: Hashable
+    values: tuple[tuple[Any, ...], ...]
+    flat: tuple[Any, ...]
+
+
+class _Kept(NamedTuple):
+    parts: tuple[object, ...]
+    key: Hashable
+    value: Any
+
+
+def _both_empty(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
+    """Findings are never compared (a Problem's equality is its place only): only "none" equals "none"."""
+    return not a and not b
 
 
 @dataclass
 class Checker:
     content: Content
     problems: list[Problem] = field(default_factory=list)
-    _objects: dict[str, ObjectMemo] = field(default_factory=dict, repr=False)
+    last: dict[str, Any] | None = field(default=None, repr=False)
+    """What the last build's checks kept (`KEPT`); None outside `remembering`: nothing is kept."""
+    now: dict[str, Any] = field(default_factory=dict, repr=False)
+    """What this build keeps for the next one, by purpose."""
+    _by_type: dict[type, list[Any]] | None = field(default=None, repr=False)
+    _rows: dict[int, tuple[Sequence[Any], tuple[Any, ...]]] = field(default_factory=dict, repr=False)
+    _moved: dict[tuple[int, int], list[int]] = field(default_factory=dict, repr=False)
 
     def _add(
         self,
@@ -65,59 +115,149 @@ class Checker:
         """A warning; `note` words it for the briefing's readers (see `Note`)."""
         self._add(Severity.WARNING, entity, keys, message, hint, rule, at_key, note)
 
-    def per_entity(self, purpose: str, entity: Model, key: Hashable, rule: Callable[[Checker], None]) -> None:
-        """Run `rule(self)`, a rule that reads `entity` alone and the settings in `key`.
+    def files_of(self, model: type[M]) -> list[M]:
+        """The content files whose model is `model` (exactly), in file order."""
+        if self._by_type is None:
+            by_type: dict[type, list[Any]] = {}
+            for kind, files in groupby(self.content.files, type):  # runs of one kind: few groups
+                by_type.setdefault(kind, []).extend(files)
+            self._by_type = by_type
+        return self._by_type.get(model, [])
 
-        Under `itreport.load.remembering` the problems it gave for this very entity and key are
-        replayed instead: models are frozen, so the same object gives the same findings, and it
-        comes from the same document, so they stand at the same places. `key` must hold
-        everything else the rule reads.
+    def per_entity(
+        self, purpose: str, entities: Sequence[E], key: Hashable, rule: Callable[[Checker, E], None]
+    ) -> None:
+        """Run `rule(self, entity)` for each entity: a rule that reads that entity alone and the
+        settings in `key` (`key` must hold everything else it reads).
+
+        Under `remembering`, what it found in an entity that is the very object of the last build
+        is replayed while the key is equal: the same object comes from the same document, so its
+        findings stand at the same places.
         """
-        objects = self._remembered(purpose)
-        if objects is None:
-            rule(self)
+        if self.last is None:
+            for entity in entities:
+                rule(self, entity)
             return
-        found = objects.lookup(entity, key)
-        if found is MISSING:
-            found = _record(self.content, rule)
-            objects.store(entity, key, found)
+        found = self.each(purpose, entities, key, partial(_record, self.content, rule), same=_both_empty)
         self.problems.extend(found)
 
-    def remember(self, purpose: str, entity: Model, key: Hashable, compute: Callable[[], T]) -> T:
-        """`compute()`, a value read from `entity` alone and `key`; under `remembering` the value
-        computed for this very (frozen) entity and an equal key is handed out again."""
-        objects = self._remembered(purpose)
-        return compute() if objects is None else objects.get(entity, key, compute)
+    def each(
+        self,
+        purpose: str,
+        entities: Sequence[E],
+        key: Hashable,
+        compute: Callable[[E], tuple[V, ...]],
+        *,
+        same: Callable[[tuple[V, ...], tuple[V, ...]], bool] = eq,
+    ) -> tuple[V, ...]:
+        """`compute(entity)` for each entity, all in a row: values read from that entity alone and
+        `key`.
 
-    def _remembered(self, purpose: str) -> ObjectMemo | None:
-        """The memo of per-entity values for `purpose` (None outside `remembering`)."""
-        objects = self._objects.get(purpose)
-        if objects is None:
-            memo = active_memo()
-            if memo is None:
-                return None
-            objects = self._objects[purpose] = memo.objects(purpose)
-        return objects
-
-    def stable(self, purpose: str, value: H) -> H:
-        """`value`, or the equal value kept under `purpose` from the last build.
-
-        A key for `per_entity` that holds the same object as last time compares by identity:
-        comparing two equal sets of 2,000 ids for each of 400 files would cost more than the
-        rule. Outside `remembering` the value itself.
+        Under `remembering`, an entity that is the very object of the last build (at the same
+        place, or anywhere after many moved) gives the values of the last build while the key
+        is equal, and the row is the very tuple of the last build while its values are the
+        same (`same`): a key holding it then compares at once.
         """
-        return self.kept(f"stable:{purpose}", value, lambda: value)
+        if self.last is None:
+            return tuple(chain.from_iterable(map(compute, entities)))
+        now = self._row(entities)
+        last: _Each | None = self.last.get(purpose)
+        values: tuple[tuple[V, ...], ...]
+        if last is None or not (last.key is key or last.key == key):
+            values = tuple(map(compute, now))
+            flat = tuple(chain.from_iterable(values))
+        else:
+            moved = self._moved_since(last.entities, now)
+            if moved is not None and not moved:
+                values, flat = last.values, last.flat
+            elif moved is not None and len(moved) <= _FEW:
+                changed = list(last.values)
+                for i in moved:
+                    changed[i] = compute(now[i])
+                values = tuple(changed)
+                unchanged = all(same(values[i], last.values[i]) for i in moved)
+                flat = last.flat if unchanged else tuple(chain.from_iterable(values))
+            else:
+                # Entities of the last build are still held by `last`: an id found among them
+                # is that very object.
+                before = {id(e): v for e, v in zip(last.entities, last.values, strict=True)}
+                values = tuple(before[id(e)] if id(e) in before else compute(e) for e in now)
+                flat = tuple(chain.from_iterable(values))
+        if last is not None and flat is not last.flat and same(flat, last.flat):
+            flat = last.flat
+        self._keep(purpose, _Each(now, key, values, flat))
+        return flat
 
-    def kept(self, purpose: str, key: Hashable, compute: Callable[[], T]) -> T:
-        """`compute()`, a value that depends on `key` alone; under `remembering` the value of the
-        last build is handed out again while the key is equal."""
-        memo = active_memo()
-        return compute() if memo is None else memo.kept(purpose, key, lambda: (compute(), True))
+    def _row(self, entities: Sequence[E]) -> tuple[E, ...]:
+        """The entities as a tuple, the same tuple for the same sequence within one build (several
+        rules go through `content.projects`): the next build then compares them once."""
+        found = self._rows.get(id(entities))
+        if found is not None and found[0] is entities:
+            row: tuple[E, ...] = found[1]
+            return row
+        row = tuple(entities)
+        self._rows[id(entities)] = (entities, row)  # the sequence is held: its id is not reused
+        return row
+
+    def _moved_since(self, before: tuple[object, ...], now: tuple[object, ...]) -> list[int] | None:
+        """The places where `now` holds another object than `before` (None: not as many)."""
+        if len(now) != len(before):
+            return None
+        if len(now) < _SHARED:
+            return list(compress(count(), map(is_not, now, before)))
+        pair = (id(before), id(now))  # both are held by the caller's entries: ids are not reused
+        moved = self._moved.get(pair)
+        if moved is None:
+            moved = self._moved[pair] = list(compress(count(), map(is_not, now, before)))
+        return moved
+
+    def kept_for(
+        self, purpose: str, parts: tuple[object, ...], compute: Callable[[], T], key: Hashable = None
+    ) -> T:
+        """`compute()`, a value worked out from `parts` and `key` alone; under `remembering` the
+        value of the last build while each part is the very object it was then (a row from
+        `each`, a model) and the key is equal (settings such as as_of)."""
+        if self.last is None:
+            return compute()
+        last: _Kept | None = self.last.get(purpose)
+        if (
+            last is not None
+            and len(last.parts) == len(parts)
+            and all(map(is_, parts, last.parts))
+            and (last.key is key or last.key == key)
+        ):
+            value: T = last.value
+        else:
+            value = compute()
+        self._keep(purpose, _Kept(parts, key, value))
+        return value
+
+    def kept_findings(
+        self, purpose: str, parts: tuple[object, ...], rule: Callable[[Checker], None], key: Hashable = None
+    ) -> None:
+        """Run `rule(self)`, a rule that reads `parts` and `key` alone; under `remembering` its
+        findings of the last build are replayed while each part is the very object it was then
+        and the key is equal. The parts must include the entities the findings stand in: the
+        same object, the same places."""
+        if self.last is None:
+            rule(self)
+            return
+        found = self.kept_for(purpose, parts, partial(_record, self.content, _whole(rule), None), key)
+        self.problems.extend(found)
+
+    def _keep(self, purpose: str, entry: _Each | _Kept) -> None:
+        if purpose in self.now:
+            raise ValueError(f"{purpose!r} is kept twice in one build")  # one would undo the other
+        self.now[purpose] = entry
 
 
-def _record(content: Content, rule: Callable[[Checker], None]) -> tuple[Problem, ...]:
+def _whole(rule: Callable[[Checker], None]) -> Callable[[Checker, None], None]:
+    return lambda ctx, _none: rule(ctx)
+
+
+def _record(content: Content, rule: Callable[[Checker, E], None], entity: E) -> tuple[Problem, ...]:
     recorder = Checker(content)
-    rule(recorder)
+    rule(recorder, entity)
     return tuple(recorder.problems)
 
 
@@ -149,7 +289,11 @@ def run_checks(content: Content) -> list[Problem]:
         bounds.check,
         plausibility.check,
     ]
-    ctx = Checker(content)
+    memo = active_memo()
+    last = memo.kept_round(KEPT) if memo is not None else None
+    ctx = Checker(content, last=None if memo is None else last if isinstance(last, dict) else {})
     for rule in rules:
         rule(ctx)
+    if memo is not None:
+        memo.keep(KEPT, ctx.now)
     return ctx.problems

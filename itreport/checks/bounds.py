@@ -4,24 +4,24 @@ The models already hold every value to fixed limits (docs/content.md "Bounds"); 
 need the division: how many decimals its currency has, and which day is "today". Both walk every
 field of every entity by its declared type, so a new date or amount field is covered without a
 change here. In a long-lived preview (`itreport.load.remembering`) what the walk found is kept
-per entity: entities are frozen, so an unchanged file's entities are not walked again.
+per file (`Checker.each`): models are frozen, so an unchanged file is not walked again.
 """
 
 from __future__ import annotations
 
 import typing
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 from functools import cache, partial
+from itertools import chain
 from typing import Any
 
 from babel.numbers import get_currency_precision
 
 from itreport.checks import Checker
-from itreport.load import active_memo
 from itreport.models.base import DATE_WINDOW_YEARS, Model, add_months_to_date, is_money
 from itreport.models.people import RESTRICTED_FIELDS, Person
 from itreport.models.recipients import RecipientsFile
@@ -163,15 +163,15 @@ def _item_hint(hint: Any, index: int) -> Any:
     return hint
 
 
-def entities(ctx: Checker) -> Iterator[Model]:
-    """Every model whose fields were read from a file: each content file's model, walked down to
-    its people, projects and lines (a preview then remembers one result per file), and the
-    private records merged into people."""
-    for file in ctx.content.files:
-        if not isinstance(file, RecipientsFile):  # names and addresses: no dates, no amounts
-            yield file
-    # Restricted fields merged from the private folder are located in the private file.
-    yield from ctx.content.private_sources.values()
+def _file_suspects(limits: _Limits, file: Model) -> tuple[Suspect, ...]:
+    """What breaks a bound in one content file, walked down to its people, projects and lines."""
+    if isinstance(file, RecipientsFile):  # names and addresses: no dates, no amounts
+        return ()
+    return tuple(_listed(file, limits))
+
+
+def _private_suspects(limits: _Limits, entry: Model) -> tuple[Suspect, ...]:
+    return tuple(_listed(entry, limits))
 
 
 def _skip(owner: Model, keys: Keys, ctx: Checker) -> bool:
@@ -190,27 +190,32 @@ def check(ctx: Checker) -> None:
     latest = add_months_to_date(div.as_of, 12 * DATE_WINDOW_YEARS)
     places = get_currency_precision(div.currency)
     limits = _Limits(earliest, latest, -places)
-    memo = active_memo()
-    remembered = memo.objects("bounds") if memo is not None else None
-    for entity in entities(ctx):
-        if remembered is None:
-            found: Iterable[Suspect] = suspects(entity, limits)
-        else:  # a long-lived preview: an unchanged (frozen) entity is not walked again
-            found = remembered.get(entity, limits, partial(_listed, entity, limits))
-        for owner, keys, value in found:
-            if _skip(owner, keys, ctx):
-                continue
-            if isinstance(value, Decimal):
-                _check_places(ctx, owner, keys, value, places, div.currency)
-            else:
-                ctx.error(
-                    owner,
-                    *keys,
-                    message=f"{_name(keys)} {value} is more than {DATE_WINDOW_YEARS} years "
-                    f"{'before' if value < earliest else 'after'} as_of ({div.as_of})",
-                    hint=f"dates lie between {earliest} and {latest}; check the year",
-                    rule="bounds.date-window",
-                )
+    # Every model whose fields were read from a file: each content file's model (a preview walks
+    # only the files that changed), and the private records merged into people, which are
+    # located in the private file.
+    found = chain(
+        ctx.each("bounds.files", ctx.content.files, limits, partial(_file_suspects, limits)),
+        ctx.each(
+            "bounds.private",
+            list(ctx.content.private_sources.values()),
+            limits,
+            partial(_private_suspects, limits),
+        ),
+    )
+    for owner, keys, value in found:
+        if _skip(owner, keys, ctx):
+            continue
+        if isinstance(value, Decimal):
+            _check_places(ctx, owner, keys, value, places, div.currency)
+        else:
+            ctx.error(
+                owner,
+                *keys,
+                message=f"{_name(keys)} {value} is more than {DATE_WINDOW_YEARS} years "
+                f"{'before' if value < earliest else 'after'} as_of ({div.as_of})",
+                hint=f"dates lie between {earliest} and {latest}; check the year",
+                rule="bounds.date-window",
+            )
 
 
 def _name(keys: Keys) -> str:

@@ -10,7 +10,8 @@ from typing import Any
 from itreport.checks import Checker
 from itreport.models.base import Model, fiscal_months, month_of
 from itreport.models.budget import BudgetFile
-from itreport.models.people import PeopleFile
+from itreport.models.division import Division
+from itreport.models.people import PeopleFile, PositionsFile
 from itreport.models.projects import Project, ProjectState
 from itreport.problems import Note
 
@@ -51,6 +52,42 @@ def check(ctx: Checker) -> None:
     as_of = div.as_of
     as_of_month = month_of(as_of)
 
+    # File by file: a preview replays an unchanged file's findings while as_of stays the same.
+    ctx.per_entity("consistency.division", [div], None, _division)
+    ctx.per_entity(
+        "consistency.positions", ctx.files_of(PositionsFile), as_of, partial(_positions, as_of=as_of)
+    )
+    ctx.per_entity("consistency.people", ctx.files_of(PeopleFile), as_of, partial(_people, as_of=as_of))
+    ctx.per_entity("consistency.project", c.projects, as_of, partial(_project, as_of=as_of))
+
+    years: dict[int, Any] = {}
+    for budget in c.budgets:
+        if budget.currency != div.currency:
+            ctx.error(
+                budget,
+                "currency",
+                message=f"currency {budget.currency} differs from the division's {div.currency}",
+                hint="all amounts are in one currency; convert the budget or fix division.yaml",
+                rule="totals.currency",
+            )
+        if budget.fiscal_year in years:
+            ctx.error(
+                budget,
+                "fiscal_year",
+                message=f"fiscal year {budget.fiscal_year} has two budget files",
+                hint="keep one budget file per fiscal year",
+                rule="budget.year",
+            )
+        years[budget.fiscal_year] = budget
+    # One budget file holds thousands of lines: a preview does not go through them again while
+    # the file and the two settings it is checked against stay the same.
+    settings = (div.fiscal_year_start, as_of_month)
+    ctx.per_entity("consistency.budget", c.budgets, settings, partial(_budget_lines, settings=settings))
+
+
+def _division(ctx: Checker, div: Division) -> None:
+    """The reporting period in order and ended by as_of; every threshold's amber below its red."""
+    as_of = div.as_of
     _order(ctx, div.period, "start", "end", "period ")
     if div.period.end > as_of:
         ctx.error(
@@ -71,7 +108,10 @@ def check(ctx: Checker) -> None:
                 rule="thresholds.order",
             )
 
-    for pos in c.positions:
+
+def _positions(ctx: Checker, file: PositionsFile, as_of: date) -> None:
+    """Open positions: dates in order and not after as_of, and a filled one says by whom and when."""
+    for pos in file.positions:
         _order(ctx, pos, "opened", "target_start")
         _not_after(ctx, pos, "opened", as_of, "position opened")
         if pos.status.value == "filled" and pos.filled_by is None:
@@ -103,40 +143,6 @@ def check(ctx: Checker) -> None:
         else:
             _order(ctx, pos, "opened", "filled")
             _not_after(ctx, pos, "filled", as_of, "position filled")
-
-    # People and projects file by file: a preview replays an unchanged file's findings while
-    # as_of stays the same.
-    for file in c.files:
-        if isinstance(file, PeopleFile):
-            ctx.per_entity("consistency.people", file, as_of, partial(_people, file=file, as_of=as_of))
-        elif isinstance(file, Project):
-            ctx.per_entity("consistency.project", file, as_of, partial(_project, project=file, as_of=as_of))
-
-    years: dict[int, Any] = {}
-    for budget in c.budgets:
-        if budget.currency != div.currency:
-            ctx.error(
-                budget,
-                "currency",
-                message=f"currency {budget.currency} differs from the division's {div.currency}",
-                hint="all amounts are in one currency; convert the budget or fix division.yaml",
-                rule="totals.currency",
-            )
-        if budget.fiscal_year in years:
-            ctx.error(
-                budget,
-                "fiscal_year",
-                message=f"fiscal year {budget.fiscal_year} has two budget files",
-                hint="keep one budget file per fiscal year",
-                rule="budget.year",
-            )
-        years[budget.fiscal_year] = budget
-        # One budget file holds thousands of lines: a preview does not go through them again
-        # while the file and the two settings it is checked against stay the same.
-        settings = (div.fiscal_year_start, as_of_month)
-        ctx.per_entity(
-            "consistency.budget", budget, settings, partial(_budget_lines, budget=budget, settings=settings)
-        )
 
 
 def _budget_lines(ctx: Checker, budget: BudgetFile, settings: tuple[int, str]) -> None:

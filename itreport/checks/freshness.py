@@ -7,7 +7,7 @@ from functools import partial
 
 from itreport.checks import Checker
 from itreport.models.base import add_months_to_date
-from itreport.models.people import PeopleFile
+from itreport.models.people import PeopleFile, TrainingFile
 from itreport.models.projects import Project, ProjectState
 from itreport.problems import Note
 
@@ -16,15 +16,17 @@ def check(ctx: Checker) -> None:
     c = ctx.content
     as_of = c.division.as_of
     limits = c.division.thresholds
-    cert_names = ctx.stable("freshness.certs", tuple((x.id, x.name) for x in c.certifications))
+    # The same tuple as in the last build while no certificate's name changed: the key compares at once.
+    cert_names = ctx.each("freshness.certs", ctx.files_of(TrainingFile), None, _cert_names)
     # File by file: a preview replays an unchanged file's warnings while what they read is the same.
-    for file in c.files:
-        if isinstance(file, Project):
-            stale = (as_of, limits.status_stale_days)
-            ctx.per_entity("freshness.project", file, stale, partial(_project, project=file, settings=stale))
-        elif isinstance(file, PeopleFile):
-            due = (as_of, limits.certification_expiry_days, cert_names)
-            ctx.per_entity("freshness.people", file, due, partial(_people, file=file, settings=due))
+    stale = (as_of, limits.status_stale_days)
+    ctx.per_entity("freshness.project", c.projects, stale, partial(_project, settings=stale))
+    due = (as_of, limits.certification_expiry_days, cert_names)
+    ctx.per_entity("freshness.people", ctx.files_of(PeopleFile), due, partial(_people, settings=due))
+
+
+def _cert_names(file: TrainingFile) -> tuple[tuple[str, str], ...]:
+    return tuple((cert.id, cert.name) for cert in file.certifications)
 
 
 def _project(ctx: Checker, project: Project, settings: tuple[date, int]) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from itreport.checks import Checker
+from itreport.models.people import PeopleFile, TeamsFile
 
 
 def find_cycles(parent_of: dict[str, str | None]) -> list[list[str]]:
@@ -31,29 +32,51 @@ def find_cycles(parent_of: dict[str, str | None]) -> list[list[str]]:
     return cycles
 
 
-def _report(ctx: Checker, items: Sequence[Any], key: str, what: str, hint: str) -> None:
-    by_id = {item.id: item for item in items}
-    parent_of = {item.id: getattr(item, key) for item in items}
-    # Kept while nobody's parent changes: 2,000 people are walked again only after such an edit.
-    cycles = ctx.kept(f"hierarchy.{key}", tuple(parent_of.items()), lambda: find_cycles(parent_of))
+def _report(
+    ctx: Checker,
+    sources: Sequence[Any],
+    pairs_of: Callable[[Any], tuple[tuple[str, str | None], ...]],
+    items: Callable[[], Sequence[Any]],
+    key: str,
+    what: str,
+    hint: str,
+) -> None:
+    """The cycles among (id, parent) pairs read file by file. In a preview the pairs of an
+    unchanged file are not read again, and the cycles are kept while no pair changed: 2,000
+    people are walked again only after an edit to their file."""
+    pairs = ctx.each(f"hierarchy.{key}.pairs", sources, None, pairs_of)
+    cycles: list[list[str]] = ctx.kept_for(f"hierarchy.{key}", (pairs,), lambda: find_cycles(dict(pairs)))
     for cycle in cycles:
+        # The last item with the id, as a map from id to item holds it (there is seldom a cycle).
+        first = next(item for item in reversed(items()) if item.id == cycle[0])
         chain = " → ".join([*cycle, cycle[0]])
-        ctx.error(
-            by_id[cycle[0]], key, message=f"{what} forms a cycle: {chain}", hint=hint, rule="hierarchy.cycle"
-        )
+        ctx.error(first, key, message=f"{what} forms a cycle: {chain}", hint=hint, rule="hierarchy.cycle")
+
+
+def _managers(file: PeopleFile) -> tuple[tuple[str, str | None], ...]:
+    return tuple((person.id, person.manager) for person in file.people)
+
+
+def _parents(file: TeamsFile) -> tuple[tuple[str, str | None], ...]:
+    return tuple((team.id, team.parent) for team in file.teams)
 
 
 def check(ctx: Checker) -> None:
+    c = ctx.content
     _report(
         ctx,
-        ctx.content.people,
+        ctx.files_of(PeopleFile),
+        _managers,
+        lambda: c.people,
         "manager",
         "reporting line",
         "someone in this chain must report to a manager outside it (or to nobody)",
     )
     _report(
         ctx,
-        ctx.content.teams,
+        ctx.files_of(TeamsFile),
+        _parents,
+        lambda: c.teams,
         "parent",
         "team hierarchy",
         "one team in this chain must have another parent (or none)",

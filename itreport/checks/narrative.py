@@ -4,10 +4,12 @@ one that exists, once."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 from itreport.checks import Checker
 from itreport.citations import Arg, Citation, parse
 from itreport.models.base import Model
+from itreport.models.budget import BudgetFile
 from itreport.models.projects import DecisionState, Project
 from itreport.models.strategy import NarrativeFile, split_ref
 from itreport.problems import Note, Problem, Severity, did_you_mean
@@ -16,8 +18,49 @@ from itreport.source.lines import locate, offset
 
 def check(ctx: Checker) -> None:
     c = ctx.content
-    if c.narrative is None:
+    narrative = c.narrative
+    if narrative is None:
         return
+    # Everything the rule reads besides narrative.yaml: the project ids, the projects it names,
+    # the saving ids and whether projects and budgets loaded. Its findings all stand in
+    # narrative.yaml, so a preview replays them while each of these is what it was.
+    named = ctx.kept_for("narrative.named", (narrative,), lambda: _named(narrative))
+    parts = (
+        narrative,
+        ctx.each("narrative.ids", c.projects, None, _project_id),
+        ctx.each("narrative.projects", c.projects, named, partial(_if_named, named)),
+        ctx.each("narrative.savings", c.budgets, None, _saving_ids),
+        "project" in c.incomplete,
+        "budget" in c.incomplete,
+    )
+    ctx.kept_findings("narrative", parts, _check)
+
+
+def _project_id(project: Project) -> tuple[str]:
+    return (project.id,)
+
+
+def _if_named(named: frozenset[str], project: Project) -> tuple[Project, ...]:
+    """The project, if the narrative names it (compared by value: an equal project reads the same)."""
+    return (project,) if project.id in named else ()
+
+
+def _saving_ids(budget: BudgetFile) -> tuple[str, ...]:
+    return tuple(saving.id for saving in budget.savings)
+
+
+def _named(narrative: NarrativeFile) -> frozenset[str]:
+    """Every project id the narrative may look into: of each ask's decision and each citation's
+    argument (more than it reads is harmless; fewer would replay stale findings)."""
+    named = {ask.decision.partition("/")[0] for ask in narrative.asks if ask.decision is not None}
+    for _entity, _key, _sub, text in cited_texts(narrative):
+        named.update(cite.arg.partition("/")[0] for cite in parse(text))
+    return frozenset(named)
+
+
+def _check(ctx: Checker) -> None:
+    c = ctx.content
+    assert c.narrative is not None
     _citations(ctx, c.narrative)
     projects: dict[str, Project] = {}
     for p in c.projects:

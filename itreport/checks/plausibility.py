@@ -8,9 +8,13 @@ from itreport.problems import Note
 
 
 def check(ctx: Checker) -> None:
-    for project in ctx.content.projects:
-        _cost_within_estimate(ctx, project)
-        _percent_not_fraction(ctx, project)
+    # Project by project: a preview replays what an unchanged project gave.
+    ctx.per_entity("plausibility", ctx.content.projects, None, _project)
+
+
+def _project(ctx: Checker, project: Project) -> None:
+    _cost_within_estimate(ctx, project)
+    _percent_not_fraction(ctx, project)
 
 
 def _cost_within_estimate(ctx: Checker, project: Project) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from itreport.checks import Checker
 from itreport.models.people import RESTRICTED_FIELDS, PeopleFile, Person
 from itreport.problems import Note
@@ -48,23 +46,19 @@ def check(ctx: Checker) -> None:
             )
 
 
-def _written(ctx: Checker) -> list[tuple[Person, str]]:
+def _written(ctx: Checker) -> tuple[tuple[Person, str], ...]:
     """Each (person, restricted field) a content file wrote (not merged from the private folder).
 
     Looked for file by file: a preview remembers the answer for a people file that did not change
     (there is seldom any, and 2,000 people are not looked through again at every rebuild).
     """
-    found: list[tuple[Person, str]] = []
-    for file in ctx.content.files:
-        if isinstance(file, PeopleFile):
-            found.extend(ctx.remember("privacy.written", file, None, partial(_in_file, file)))
-    return found
+    return ctx.each("privacy.written", ctx.files_of(PeopleFile), None, _in_file)
 
 
-def _in_file(file: PeopleFile) -> list[tuple[Person, str]]:
-    return [
+def _in_file(file: PeopleFile) -> tuple[tuple[Person, str], ...]:
+    return tuple(
         (person, name)
         for person in file.people
         for name in RESTRICTED_FIELDS
         if name in person.model_fields_set
-    ]
+    )

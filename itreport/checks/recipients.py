@@ -75,9 +75,18 @@ def _email(ctx: Checker, entity: Model, email: str) -> None:
 
 def check(ctx: Checker) -> None:
     c = ctx.content
-    file = c.recipients
-    if file is None:
+    if c.recipients is None:
         return
+    # Every finding stands in recipients.yaml: a preview replays them while it is the same object
+    # and the editions (compared by value) and whether briefings.yaml loaded are the same.
+    settings = (tuple(c.editions), "briefings" in c.incomplete)
+    ctx.kept_findings("recipients", (c.recipients,), _check, settings)
+
+
+def _check(ctx: Checker) -> None:
+    c = ctx.content
+    file = c.recipients
+    assert file is not None
     _name(ctx, file.sender, file.sender.name)
     _email(ctx, file.sender, file.sender.email)
     editions = {e.id: e for e in (c.editions or [DEFAULT_EDITION])}
