@@ -102,12 +102,60 @@ def _refs(
     return refs
 
 
+@dataclass(frozen=True)
+class _Singles:
+    """The kinds of ids read from files of which there is one (people.yaml, teams.yaml, …)."""
+
+    people: Refs
+    teams: Refs
+    roles: Refs
+    certs: Refs
+    programmes: Refs
+    centres: Refs
+    units: Refs
+    objectives: Refs
+
+
 def check(ctx: Checker) -> None:
     c = ctx.content
     division, strategy = [c.division], [c.strategy]
-    people_files, teams_files = ctx.files_of(PeopleFile), ctx.files_of(TeamsFile)
-    roles_files, training = ctx.files_of(RolesFile), ctx.files_of(TrainingFile)
-    positions_files = ctx.files_of(PositionsFile)
+    files = (
+        ctx.files_of(PeopleFile),
+        ctx.files_of(TeamsFile),
+        ctx.files_of(RolesFile),
+        ctx.files_of(TrainingFile),
+        ctx.files_of(PositionsFile),
+        ctx.files_of(BriefingsFile),
+    )
+    # All but the projects and budgets, in one: a preview after a project edit replays the lot.
+    parts = (*division, *strategy, *(file for kind in files for file in kind))
+    loaded = tuple(
+        kind in c.incomplete for kind in ("people", "teams", "roles", "training", "division", "strategy")
+    )
+    k = ctx.kept_with_findings(
+        "refs.singles", parts, partial(_singles, ctx, division, strategy, *files), loaded
+    )
+    projects = _refs(ctx, c.projects, None, "project", "projects/", "project")
+    project_refs = _ProjectRefs(k.people, k.units, k.objectives, projects)
+    ctx.per_entity("refs.project", c.projects, project_refs, partial(_project, k=project_refs))
+    budget_refs = _BudgetRefs(k.centres, projects, k.units, k.people)
+    ctx.per_entity("refs.budget", c.budgets, budget_refs, partial(_budget, k=budget_refs))
+
+
+def _singles(
+    ctx: Checker,
+    division: list[Division],
+    strategy: list[StrategyFile],
+    people_files: list[PeopleFile],
+    teams_files: list[TeamsFile],
+    roles_files: list[RolesFile],
+    training: list[TrainingFile],
+    positions_files: list[PositionsFile],
+    briefings_files: list[BriefingsFile],
+) -> _Singles:
+    """The ids of every kind but projects, and the references of their files, each file against
+    the kinds of ids it may name (its key): after an edit to one of them, the others' findings
+    are replayed while those are the same."""
     people = _refs(ctx, people_files, "people", "person", "people.yaml", "people")
     teams = _refs(ctx, teams_files, "teams", "team", "teams.yaml", "teams")
     roles = _refs(ctx, roles_files, "roles", "role", "roles.yaml", "roles")
@@ -115,16 +163,13 @@ def check(ctx: Checker) -> None:
     programmes = _refs(ctx, training, "programmes", "training programme", "training.yaml", "training")
     centres = _refs(ctx, division, "cost_centres", "cost centre", "division.yaml", "division")
     units = _refs(ctx, division, "business_units", "business unit", "division.yaml", "division")
-    projects = _refs(ctx, c.projects, None, "project", "projects/", "project")
     objectives = _refs(ctx, strategy, "objectives", "objective", "strategy.yaml", "strategy")
     # Ids that nothing refers to, checked for duplicates only.
     _refs(ctx, positions_files, "positions", "position")
-    _refs(ctx, ctx.files_of(BriefingsFile), "editions", "edition")
+    _refs(ctx, briefings_files, "editions", "edition")
     _refs(ctx, strategy, "coordination", "coordination item")
     _refs(ctx, strategy, "problems", "problem")
 
-    # File by file, each against the kinds of ids it may name (its key): a preview replays what an
-    # unchanged file gave while those are the same.
     ctx.per_entity("refs.division", division, people, partial(_division, people=people, centres=centres))
     ctx.per_entity(
         "refs.teams",
@@ -144,11 +189,8 @@ def check(ctx: Checker) -> None:
     )
     person_refs = _PersonRefs(roles, teams, people, certs, programmes)
     ctx.per_entity("refs.people", people_files, person_refs, partial(_people, k=person_refs))
-    project_refs = _ProjectRefs(people, units, objectives, projects)
-    ctx.per_entity("refs.project", c.projects, project_refs, partial(_project, k=project_refs))
-    budget_refs = _BudgetRefs(centres, projects, units, people)
-    ctx.per_entity("refs.budget", c.budgets, budget_refs, partial(_budget, k=budget_refs))
     ctx.per_entity("refs.strategy", strategy, people, partial(_strategy, people=people))
+    return _Singles(people, teams, roles, certs, programmes, centres, units, objectives)
 
 
 @dataclass(frozen=True)
