@@ -8,10 +8,11 @@ not change. Models are frozen, and the loader hands out the very same model obje
 whose bytes did not change, so a rule's work is split by the files it reads: `per_entity` replays
 what a rule found in an entity (a file, a project) that is the same object as in the last build,
 `each` does the same for values read from each entity (the ids of a file, say), and `kept_for`
-keeps a value worked out from several of those while each of them is the very same object. Each
-keeps one build's worth (the last build's), under the memo of the `remembering` block, and
-compares entities by identity only: an equal model from edited bytes (a comment added) stands at
-other lines, and its findings are worked out again.
+(`kept_with_findings`, with the findings reported on the way) keeps a value worked out from
+several of those while each of them is the very same object. Each keeps what it last worked out,
+with the entities it came from, under the memo of the `remembering` block, and compares entities
+by identity only: an equal model from edited bytes (a comment added) stands at other lines, and
+its findings are worked out again.
 """
 
 from __future__ import annotations
