@@ -73,6 +73,15 @@ SPECS: tuple[Spec, ...] = (
     Spec("amber_projects", Kind.COUNT, "Live projects whose computed status is amber."),
     Spec("green_projects", Kind.COUNT, "Live projects whose computed status is green."),
     Spec("grey_projects", Kind.COUNT, "Live projects that cannot be assessed (status report too old)."),
+    *(
+        Spec(
+            f"red_on_{dim}",
+            Kind.COUNT,
+            f"Red live projects that are red on {dim} (a project red on several dimensions counts "
+            "under each).",
+        )
+        for dim in ("schedule", "cost", "scope", "resources", "risk")
+    ),
     Spec("open_risks", Kind.COUNT, "Open risks in live projects."),
     Spec("open_issues", Kind.COUNT, "Open issues in live projects."),
     Spec("pending_decisions", Kind.COUNT, "Project decisions still pending."),
@@ -187,6 +196,9 @@ class Figure:
     value: Value
     withheld_below: int | None = None
     """Set when the value is hidden from this audience: a count below this many is not shown."""
+    operands: tuple[Decimal, Decimal] | None = None
+    """For a difference (a variance), the amounts it is the difference of, so that it can be
+    printed as the difference of the two amounts as printed (see `render.cited`)."""
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,15 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from itreport.analyse import Analysis
-from itreport.analyse.portfolio import Health, milestone_due, rag_counts
+from itreport.analyse.portfolio import Health, milestone_due, rag_counts, red_causes
 from itreport.citations import Arg, Cited, Figure, Spec, Value, parse
 
 if TYPE_CHECKING:
     from itreport.edition import PeopleView
+
+
+# The division's variances and the figures they are the difference of (minuend, subtrahend).
+DIFFERENCES = {"variance_fy": ("forecast_fy", "plan_fy"), "variance_ytd": ("actual_ytd", "plan_ytd")}
 
 
 def _finance(a: Analysis, attr: str) -> Value:
@@ -79,6 +83,8 @@ def figure(spec: Spec, arg: str, a: Analysis, people: PeopleView) -> Figure:
         return _people(people, spec.name)
     if spec.arg is Arg.PROJECT:
         h = next((h for h in a.portfolio if h.project.id == arg), None)
+        if h is not None and spec.name == "eac_variance":
+            return Figure(kind, h.eac - h.budget, operands=(h.eac, h.budget))
         return Figure(kind, _project(h, spec.name) if h else None)
     if spec.arg is Arg.MILESTONE:
         pid, _, mid = arg.partition("/")
@@ -108,6 +114,12 @@ def figure(spec: Spec, arg: str, a: Analysis, people: PeopleView) -> Figure:
     }
     if spec.name in division:
         return Figure(kind, division[spec.name]())
+    if spec.name.startswith("red_on_"):
+        return Figure(kind, red_causes(a.portfolio)[spec.name.removeprefix("red_on_")])
+    if spec.name in DIFFERENCES and a.finance is not None:
+        minuend, subtrahend = DIFFERENCES[spec.name]
+        t = a.finance.total
+        return Figure(kind, _finance(a, spec.name), operands=(getattr(t, minuend), getattr(t, subtrahend)))
     return Figure(kind, _finance(a, spec.name))
 
 

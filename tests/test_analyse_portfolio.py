@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,14 @@ from typing import Any
 import pytest
 
 from itreport.analyse import analyse
-from itreport.analyse.portfolio import Health, analyse_milestones, analyse_portfolio, earned_value, rag_counts
+from itreport.analyse.portfolio import (
+    Health,
+    analyse_milestones,
+    analyse_portfolio,
+    earned_value,
+    rag_counts,
+    red_causes,
+)
 from itreport.analyse.rag import Rag, better_than, by_threshold, worst
 from itreport.analyse.summary import Status, portfolio_status
 from itreport.content import Content, load_folder
@@ -466,7 +473,49 @@ def test_project_manager_leaving_today_has_not_left() -> None:
 
 def test_reported_resources_red_without_manager_stays_red() -> None:
     report = {"date": "2026-10-20", "overall": {"rag": "red"}, "resources": {"rag": "red"}}
-    assert health(project(manager=None, status=[report])).dimensions["resources"] is Rag.RED
+    h = health(project(manager=None, status=[report]))
+    assert h.dimensions["resources"] is Rag.RED
+    # The rule gives amber without a manager; the red is the report's, and it gave no comment:
+    # the cause prints the colour alone, never "no project manager" beside a red.
+    assert "resources" not in said(h)
+
+
+@pytest.mark.parametrize(
+    ("reported", "rag", "reason"),
+    [
+        ("green", Rag.AMBER, "no project manager"),  # the rule sets the colour
+        ("amber", Rag.AMBER, "no project manager"),  # boundary: the rule and the report agree
+        ("red", Rag.RED, "Nobody to run the roll-out"),  # the report sets it: its comment says why
+    ],
+)
+def test_resources_reason_is_what_sets_the_colour(reported: str, rag: Rag, reason: str) -> None:
+    """The example's field-service app: no manager, resources reported red. The appendix says a
+    missing manager gives amber, so "no project manager" beside the red dot contradicted it."""
+    report = {
+        "date": "2026-10-20",
+        "overall": {"rag": reported},
+        "resources": {"rag": reported, "comment": "Nobody to run the roll-out"},
+    }
+    h = health(project(manager=None, status=[report]))
+    assert (h.dimensions["resources"], said(h)["resources"]) == (rag, reason)
+
+
+@pytest.mark.parametrize(
+    ("reported", "rag", "reason"),
+    [
+        ("green", Rag.AMBER, "decision overdue: Decide d1"),
+        ("amber", Rag.AMBER, "decision overdue: Decide d1"),  # boundary: both amber
+        ("red", Rag.RED, "Half the scope is new"),
+    ],
+)
+def test_scope_reason_is_what_sets_the_colour(reported: str, rag: Rag, reason: str) -> None:
+    report = {
+        "date": "2026-10-20",
+        "overall": {"rag": reported},
+        "scope": {"rag": reported, "comment": "Half the scope is new"},
+    }
+    h = health(project(status=[report], decisions=[decision("d1", "2026-10-01")]))
+    assert (h.dimensions["scope"], said(h)["scope"]) == (rag, reason)
 
 
 # --- risk ------------------------------------------------------------------------------------
@@ -737,3 +786,54 @@ def test_stale_project_counts_by_its_facts_and_at_least_amber(
         for c, current in projects
     )
     assert portfolio_status(health) is expected
+
+
+# --- why projects are red ----------------------------------------------------------------------
+
+
+def late(days: int, **extra: Any) -> Project:
+    """Forecast end `days` after the baseline end of 2026-12-31 (red from 30 days)."""
+    end = date(2026, 12, 31) + timedelta(days=days)
+    schedule = {"baseline": {"start": "2026-01-01", "end": "2026-12-31"}, "forecast": {"end": str(end)}}
+    return project(schedule=schedule, **extra)
+
+
+def causes(*projects: Project) -> dict[str, int]:
+    people = [person("pm", "Pat Lee")]
+    return red_causes(analyse_portfolio(Content(division=division(), people=people, projects=list(projects))))
+
+
+def test_red_causes_when_every_red_project_is_late() -> None:
+    # Two projects 30 and 45 days late (red at 30), on budget: the cause is the same for all.
+    assert causes(late(30, id="a"), late(45, id="b")) == {
+        "schedule": 2,
+        "cost": 0,
+        "scope": 0,
+        "resources": 0,
+        "risk": 0,
+    }
+
+
+def test_red_causes_mixed_and_at_the_cost_boundary() -> None:
+    # a: 30 days late; b: 30 days late and EAC 1,100 on 1,000 (+10.0 %, red at 10 %);
+    # c: 40 days late, EAC 1,099 (+9.9 %: amber, not red on cost); d: on time, EAC 1,100.
+    over = {"capex": 0, "opex": 1000, "estimate_at_completion": 1100}
+    under = {"capex": 0, "opex": 1000, "estimate_at_completion": 1099}
+    projects = (
+        late(30, id="a"),
+        late(30, id="b", budget=over),
+        late(40, id="c", budget=under),
+        project("d", budget=over),
+    )
+    got = causes(*projects)
+    assert got == {"schedule": 3, "cost": 2, "scope": 0, "resources": 0, "risk": 0}
+    # 4 red projects, 5 counts: b is red on both, so "all because of schedule slips" is false
+    content = Content(division=division(), people=[person("pm", "Pat Lee")], projects=list(projects))
+    assert rag_counts(analyse_portfolio(content))["red"] == 4
+
+
+def test_red_causes_leave_out_projects_not_shown_red() -> None:
+    # 29 days late is amber; a stale report shows grey; a completed project is not live.
+    stale = [{"date": "2026-08-01", "overall": {"rag": "green"}}]
+    got = causes(late(29, id="a"), late(60, id="b", status=stale), late(60, id="c", state="completed"))
+    assert got == dict.fromkeys(("schedule", "cost", "scope", "resources", "risk"), 0)

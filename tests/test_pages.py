@@ -160,3 +160,52 @@ def test_findings_name_division_locale_edition_and_page() -> None:
         "example/sv/board-2026-10 page 3: margin: text 'EAC' 6.7 mm from the right edge"
     ]
     assert Limits().min_side_mm == 12.0 and Limits().min_size_pt == 6.0
+
+
+@pytest.mark.parametrize(
+    ("locale", "says"),
+    [
+        (
+            "en",
+            (
+                "108.6 MSEK",
+                "plan 107.2 MSEK",
+                "+1.4 MSEK",
+                "Spend by cost centre, kSEK",
+                "add up to 16 for 11 projects",
+                "4 of them are red on schedule, 2 on cost and 2 on risk",
+                "at least amber without a project manager",
+            ),
+        ),
+        (
+            "sv",
+            (
+                "108,6 MSEK",
+                "plan 107,2 MSEK",
+                "+1,4 MSEK",
+                "Kostnader per kostnadsställe, tSEK",
+                "summerar till 16 för 11 projekt",
+                "4 of them are red on schedule, 2 on cost and 2 on risk",
+                "minst gul när projektledare saknas",
+            ),
+        ),
+    ],
+)
+def test_example_pdfs_print_figures_that_agree(
+    built: dict[str, list[Path]], locale: str, says: tuple[str, ...]
+) -> None:
+    """The CIO edition's PDF, read back: the variance tile is the printed forecast less the printed
+    plan (not +1.5), the cost-centre table is in the edition's unit, the Strategy page says why its
+    counts differ, the summary counts causes, and the appendix gives the rule the colours follow."""
+    import pypdfium2 as pdfium
+
+    (pdf,) = [p for p in built[f"example/{locale}"] if p.stem.startswith("cio-")]
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        text = " ".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    finally:
+        document.close()
+    text = re.sub(r"\s+", " ", text.replace("\u00a0", " ").replace("\ufffe", "").replace("\u00ad", ""))
+    for phrase in says:
+        assert phrase.replace("\u00a0", " ") in text, phrase
+    assert "+1.5 MSEK" not in text and "+1,5 MSEK" not in text

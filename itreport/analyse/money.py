@@ -56,3 +56,16 @@ def round_to_total(values: Sequence[Decimal], unit: Decimal) -> list[Decimal]:
     for i in remainders[:missing]:
         out[i] += 1
     return [o * unit for o in out]
+
+
+def shown_difference(minuend: Decimal, subtrahend: Decimal, factor: Decimal, places: int) -> Decimal:
+    """`minuend - subtrahend` as a reader computes it from the two printed amounts, in currency units.
+
+    The rule of the finance tables (their rounded forecast less their rounded plan): each amount
+    rounded half-up to `places` decimals of `factor`, then subtracted. Tiles reading "plan
+    107.2 MSEK, forecast 108.6 MSEK" print a variance of +1.4 MSEK, not the exact +1.487 rounded
+    to +1.5, which the reader's own subtraction would contradict. For display only: thresholds
+    compare the exact variance.
+    """
+    step = factor * Decimal(10) ** -places
+    return round_half_up(minuend, step) - round_half_up(subtrahend, step)

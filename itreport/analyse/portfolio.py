@@ -4,9 +4,14 @@ Rules (printed in the appendix):
 - schedule: slip = forecast end − baseline end, in days and as % of the baseline duration;
   red/amber by the schedule thresholds; any key milestone past due without an actual is red.
 - cost: overrun = (EAC − budget) / budget, by the cost threshold.
-- scope: the manager's scope assessment; amber if a decision requested is past its needed-by date.
-- resources: the manager's resources assessment; amber without a project manager; red if the
-  project manager has left.
+- scope: the latest report's scope assessment, and at least amber if a decision requested is
+  past its needed-by date.
+- resources: the latest report's resources assessment, and at least amber without a project
+  manager; red if the project manager has left.
+- a dimension's reason is the one that sets its colour: when the report is worse than the rule
+  (red resources reported for a project without a manager, which the rule makes amber), the
+  reason is the report's comment (or none), never "no project manager" beside a red that the
+  appendix says it gives amber.
 - risk: red for an open risk at or above the red score without mitigation, or an open critical
   issue past due; amber for an open risk at or above the amber score without mitigation, or any
   open critical issue.
@@ -187,16 +192,18 @@ def assess(project: Project, people: dict[str, Person], t: Thresholds, as_of: da
         for d in project.decisions
         if d.state is DecisionState.PENDING and d.needed_by is not None and d.needed_by < as_of
     ]
+    if late_decisions and scope.severity <= Rag.AMBER.severity:
+        why["scope"] = Reason("decision_overdue", (("title", late_decisions[0].title),))
     if late_decisions:
         scope = worst([scope, Rag.AMBER])
-        why["scope"] = Reason("decision_overdue", (("title", late_decisions[0].title),))
     dims["scope"] = scope
     # resources
     res = _reported(latest.resources if latest else None)
     pm = people.get(project.manager) if project.manager else None
     if project.manager is None:
+        if res.severity <= Rag.AMBER.severity:
+            why["resources"] = Reason("no_manager")
         res = worst([res, Rag.AMBER])
-        why["resources"] = Reason("no_manager")
     elif pm is not None and pm.end is not None and pm.end < as_of:
         res = Rag.RED
         why["resources"] = Reason("manager_left", (("name", pm.name),))
@@ -297,6 +304,18 @@ def rag_counts(health: tuple[Health, ...]) -> dict[str, int]:
         if h.live:
             counts[h.computed.value] += 1
     return counts
+
+
+def red_causes(health: tuple[Health, ...]) -> dict[str, int]:
+    """How many of the live projects shown red are red on each dimension.
+
+    What a sentence about why projects are red may say: "4 are red on schedule and 2 on cost",
+    not "all because of schedule slips" when two are also red on cost. A project red on several
+    dimensions counts under each, so the counts may add up to more than the red projects; every
+    red project counts under at least one (its colour is its worst dimension).
+    """
+    red = [h for h in health if h.live and h.computed is Rag.RED]
+    return {d: sum(1 for h in red if h.dimensions[d] is Rag.RED) for d in DIMENSIONS}
 
 
 def rag_counts_by_class(health: tuple[Health, ...]) -> tuple[tuple[str, dict[str, int]], ...]:

@@ -6,28 +6,38 @@ import html
 from datetime import date
 from decimal import Decimal
 
+from itreport.analyse.money import shown_difference
 from itreport.citations import Cited, Figure, Kind
 from itreport.render.formatting import MILLION, THOUSAND, Formatter
 from itreport.render.i18n import Translator
 
 
-def money(value: Decimal, fmt: Formatter) -> str:
+def _unit(value: Decimal, fmt: Formatter) -> tuple[Decimal, int, str]:
+    """(factor, decimals, label) for an amount in prose: two significant digits at least."""
+    size = abs(value)
+    if size >= MILLION:
+        return MILLION, 1, fmt.mega_unit
+    if size >= 100 * THOUSAND:
+        return MILLION, 2, fmt.mega_unit
+    if size >= 10 * THOUSAND:
+        return THOUSAND, 0, fmt.kilo_unit
+    if size >= THOUSAND:
+        return THOUSAND, 1, fmt.kilo_unit
+    return Decimal(1), 0, fmt.currency
+
+
+def money(value: Decimal, fmt: Formatter, operands: tuple[Decimal, Decimal] | None = None) -> str:
     """Money for prose with at least two significant digits: '108.6 MSEK', '0.45 MSEK', '45 kSEK'
     (the units in the edition's language: '45 tSEK' in Swedish).
 
-    Never prints a non-zero amount as zero.
+    Never prints a non-zero amount as zero. A difference whose `operands` print in its own unit
+    prints as the difference of the printed operands (`money.shown_difference`, the tables'
+    rule): "108.6 MSEK against 107.2 MSEK" is 1.4 MSEK more, not the exact 1.487 rounded to 1.5.
     """
-    number = fmt.number
-    size = abs(value)
-    if size >= MILLION:
-        return f"{number(value / MILLION, 1)}\u00a0{fmt.mega_unit}"
-    if size >= 100 * THOUSAND:
-        return f"{number(value / MILLION, 2)}\u00a0{fmt.mega_unit}"
-    if size >= 10 * THOUSAND:
-        return f"{number(value / THOUSAND, 0)}\u00a0{fmt.kilo_unit}"
-    if size >= THOUSAND:
-        return f"{number(value / THOUSAND, 1)}\u00a0{fmt.kilo_unit}"
-    return f"{number(value, 0)}\u00a0{fmt.currency}"
+    factor, places, label = _unit(value, fmt)
+    if operands is not None and all(_unit(x, fmt)[:2] == (factor, places) for x in operands):
+        value = shown_difference(operands[0], operands[1], factor, places)
+    return f"{fmt.number(value / factor, places)}\u00a0{label}"
 
 
 def figure_text(fig: Figure, fmt: Formatter, tr: Translator) -> str:
@@ -41,7 +51,7 @@ def figure_text(fig: Figure, fmt: Formatter, tr: Translator) -> str:
         return fmt.date(v, "long")
     kind = Kind(fig.kind)
     if kind is Kind.MONEY:
-        return money(Decimal(v), fmt)
+        return money(Decimal(v), fmt, getattr(fig, "operands", None))
     if kind is Kind.PERCENT:
         return fmt.percent(Decimal(v), 1 if Decimal(v) % 1 else 0)
     if kind is Kind.SIGNED_PERCENT:

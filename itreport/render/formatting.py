@@ -12,6 +12,7 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
+from itreport.analyse.money import shown_difference
 from itreport.models.base import month_start
 
 THOUSAND = Decimal(1000)
@@ -40,11 +41,15 @@ class Formatter:
         text = format_decimal(abs(q), format=pattern, locale=self.locale)
         return f"−{text}" if q < 0 else text  # a true minus sign, in every locale
 
-    def signed(self, value: Decimal | int | None, places: int = 0) -> str:
+    def signed(self, value: Decimal | int | None, places: int = 0, sign_of: Decimal | None = None) -> str:
+        """'+40', '−3', '±0'. With `sign_of` (the exact amount behind a rounded one), a zero keeps
+        that amount's sign: a +98 SEK variance in a kSEK table prints "+0", not "±0"."""
         if value is None:
             return "–"
         text = self.number(abs(Decimal(value)), places)
         q = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        if q == 0 and sign_of:
+            q = Decimal(sign_of)
         return ("+" if q > 0 else "−" if q < 0 else "±") + text
 
     def kilo(self, value: Decimal | None) -> str:
@@ -68,6 +73,19 @@ class Formatter:
             return "–"
         text = self.signed_amount(value, scale) if signed else self.amount(value, scale)
         return f"{text}\u00a0{scale.label}"
+
+    def difference(
+        self, minuend: Decimal | None, subtrahend: Decimal | None, scale: Any, unit: bool = False
+    ) -> str:
+        """`forecast|difference(plan, scales.tiles, true)`: the variance as the difference of the
+        two amounts as printed in that unit: beside forecast 108.6 and plan 107.2 MSEK it prints
+        "+1.4 MSEK", not the exact +1.487 rounded to "+1.5". A zero keeps the exact sign ("+0")."""
+        if minuend is None or subtrahend is None:
+            return "–"
+        a, b = Decimal(minuend), Decimal(subtrahend)
+        shown = shown_difference(a, b, scale.factor, scale.places)
+        text = self.signed(shown / scale.factor, scale.places, sign_of=a - b)
+        return f"{text}\u00a0{scale.label}" if unit else text
 
     def mega(self, value: Decimal | None, places: int = 1) -> str:
         """Amount in millions with the unit, for headline figures: '98.1 MSEK'."""
@@ -128,6 +146,7 @@ class Formatter:
             "amount": self.amount,
             "signed_amount": self.signed_amount,
             "amount_unit": self.amount_unit,
+            "difference": self.difference,
             "signed_mega": self.signed_mega,
             "percent": self.percent,
             "date": self.date,

@@ -48,6 +48,9 @@ class MoneyRow:
     trend: Any = None
     incomplete: bool = False
     """Some year-to-date actual behind this row is missing (marked, explained in a note)."""
+    exact_variance_ytd: Decimal = ZERO
+    exact_variance_fy: Decimal = ZERO
+    """The exact variances, in currency units: a variance that rounds to zero keeps their sign."""
 
     @property
     def variance_ytd(self) -> Decimal:
@@ -79,6 +82,8 @@ def money_table(
             g.figures.variance_fy_pct,
             (trends or {}).get(g.key),
             g.figures.incomplete,
+            g.figures.variance_ytd,
+            g.figures.variance_fy,
         )
         for i, g in enumerate(groups)
     ]
@@ -92,18 +97,21 @@ def money_table(
         exact.variance_fy_pct,
         total_trend,
         exact.incomplete,
+        exact.variance_ytd,
+        exact.variance_fy,
     )
     return rows, total
 
 
 def group_amounts(groups: tuple[Group, ...]) -> list[Decimal]:
-    """Every amount a money table shows, exact variances included (they choose its unit)."""
+    """The amounts that choose a money table's unit: plans, actuals and forecasts with their totals.
+
+    Not the variances: they are differences of the printed amounts, and a near-zero one (the
+    example's +98 SEK on a 32.4 MSEK forecast) put one table in whole SEK while every other
+    table of the edition was in kSEK. In kSEK it prints "+0" (its sign kept) beside "+<0.1%".
+    """
     figs = [g.figures for g in groups] + [sum_figures(g.figures for g in groups)]
-    return [
-        x
-        for f in figs
-        for x in (f.plan_ytd, f.actual_ytd, f.plan_fy, f.forecast_fy, f.variance_ytd, f.variance_fy)
-    ]
+    return [x for f in figs for x in (f.plan_ytd, f.actual_ytd, f.plan_fy, f.forecast_fy)]
 
 
 @dataclass(frozen=True)
@@ -187,7 +195,7 @@ def table_scales(view: Briefing, tr: Translator) -> dict[str, Scale]:
             "nature": scale(group_amounts(f.by_nature), units.TABLE, tr, cur),
             "cost_centre": scale(group_amounts(f.by_cost_centre), units.TABLE, tr, cur),
             "projects": scale(
-                [x for p in f.projects for x in (p.budget, p.actual_to_date, p.eac, p.variance)],
+                [x for p in f.projects for x in (p.budget, p.actual_to_date, p.eac)],
                 units.TABLE,
                 tr,
                 cur,

@@ -2,8 +2,10 @@
 
 A table in kSEK prints 40,000 SEK as "40" but 400 SEK as "0": a figure that exists reads as
 nothing. So each table (and each group of headline tiles) takes the largest unit in which every
-non-zero amount it shows, variances included, is at least 10 (or at least 1.0 when the unit
-prints one decimal); when no unit qualifies, the smallest is used.
+non-zero amount it shows is at least 10 (or at least 1.0 when the unit prints one decimal); when
+no unit qualifies, the smallest is used. Tiles count their variance too (a headline "+40 kEUR"
+must not read "±0.0 MEUR"); a table's variance columns do not choose its unit (they are the
+printed amounts' differences, and a near-zero one prints "+0" or "−0" beside its percentage).
 """
 
 from __future__ import annotations
