@@ -837,3 +837,39 @@ def test_red_causes_leave_out_projects_not_shown_red() -> None:
     stale = [{"date": "2026-08-01", "overall": {"rag": "green"}}]
     got = causes(late(29, id="a"), late(60, id="b", status=stale), late(60, id="c", state="completed"))
     assert got == dict.fromkeys(("schedule", "cost", "scope", "resources", "risk"), 0)
+
+
+@pytest.mark.parametrize(
+    ("risks", "issues", "rag", "reason"),
+    [
+        # An amber-scoring risk (3 × 4 = 12) beside a critical issue past due: red, and the reason
+        # is the issue (the appendix: a risk scoring 12 gives amber).
+        ([risk("a", 3, 4)], [issue("i1", "critical", due="2026-10-30")], Rag.RED, "critical issue: Issue i1"),
+        # Boundary: due today is not past due, so amber from both; the risk is named.
+        (
+            [risk("a", 3, 4)],
+            [issue("i1", "critical", due="2026-10-31")],
+            Rag.AMBER,
+            "unmitigated risk: Risk a (score 12)",
+        ),
+        # A red-scoring risk (4 × 4) sets red itself: it is named.
+        (
+            [risk("b", 4, 4)],
+            [issue("i1", "critical", due="2026-10-30")],
+            Rag.RED,
+            "unmitigated risk: Risk b (score 16)",
+        ),
+        # Two critical issues, the second past due: the one that makes it red is named.
+        (
+            [],
+            [issue("i1", "critical"), issue("i2", "critical", due="2026-10-01")],
+            Rag.RED,
+            "critical issue: Issue i2",
+        ),
+    ],
+)
+def test_risk_reason_is_what_sets_the_colour(
+    risks: list[dict[str, Any]], issues: list[dict[str, Any]], rag: Rag, reason: str
+) -> None:
+    h = health(project(risks=risks, issues=issues))
+    assert (h.dimensions["risk"], said(h)["risk"]) == (rag, reason)

@@ -225,11 +225,13 @@ def assess(project: Project, people: dict[str, Person], t: Thresholds, as_of: da
         dims["risk"] = Rag.AMBER
     else:
         dims["risk"] = Rag.GREEN
-    if red_risk or amber_risk:
+    # The reason is what sets the colour: a critical issue past due makes it red, and an
+    # amber-scoring risk named beside that red would contradict the appendix.
+    if red_risk or (amber_risk and not critical_late):
         r = (red_risk or amber_risk)[0]
         why["risk"] = Reason("risk", (("title", r.title), ("score", r.probability * r.impact)))
     elif critical:
-        why["risk"] = Reason("critical_issue", (("title", critical[0].title),))
+        why["risk"] = Reason("critical_issue", (("title", (critical_late or critical)[0].title),))
 
     for dim in ("schedule", "cost", "scope", "resources"):
         reported_dim: Assessment | None = getattr(latest, dim) if latest else None
