@@ -122,6 +122,27 @@ def test_only_local_file_systems_are_trusted(tmp_path: Path, monkeypatch: pytest
     assert not events_complete([Path("/work/content")], info)
 
 
+def test_a_share_mounted_inside_a_local_folder_is_not_trusted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another machine's writes to `content/projects` on NFS pass inotify by, though `content`
+    itself is on a local disk: the preview must look at every file there."""
+    info = tmp_path / "mountinfo"
+    info.write_text(
+        MOUNTINFO
+        + "50 27 0:60 / /work/content/projects rw shared:7 - nfs4 server:/projects rw\n"
+        + "51 27 0:61 / /work/templates/cache rw - tmpfs tmpfs rw\n"
+        + "52 27 0:62 / /work/content-old rw - cifs //server/old rw\n",
+        encoding="utf-8",
+    )
+    monkeypatch.delenv("WATCHFILES_FORCE_POLLING", raising=False)
+    monkeypatch.setattr("platform.release", lambda: "6.1.0")
+    assert not events_complete([Path("/work/content")], info)
+    assert not events_complete([Path("/work/templates"), Path("/work/content/")], info)
+    assert events_complete([Path("/work/templates")], info)  # a local file system inside: fine
+    assert events_complete([Path("/work/content/budget")], info)  # beside the share, not over it
+
+
 def test_a_file_changed_without_a_report_is_found_after_the_build(content: Path) -> None:
     """A lost event (inotify's queue overflowed) leaves the trusted build stale for a moment:
     `stale_rounds` sees it, and a build that looks at every file catches up."""
@@ -170,6 +191,25 @@ def test_the_preview_builds_again_when_its_watcher_lost_an_event(
         said = _watch_with(batches, preview, monkeypatch)
         assert len(said) == 2 and all(line.startswith(("built", "rebuilt")) for line in said), said
         assert "Seen" in preview.current.body and "Lost event" in preview.current.body
+    finally:
+        preview.close()
+
+
+def test_a_page_built_from_a_stale_record_is_never_published(content: Path) -> None:
+    """The trusted rebuild itself catches a lost event, under its lock, before it publishes:
+    checked afterwards, a print preview built in between (it looks at every file and keeps
+    what it saw) hid the stale page from the check, which then stayed up until the next save."""
+    alpha = content / "projects" / "alpha.yaml"
+    beta = content / "projects" / "beta.yaml"
+    preview = Preview(PreviewOptions(content))
+    try:
+        preview.rebuild()
+        beta.write_text(beta.read_text(encoding="utf-8").replace("name: Beta rollout", "name: Lost event"))
+        alpha.write_text(alpha.read_text(encoding="utf-8").replace("name: Alpha platform", "name: Seen"))
+        page = preview.rebuild([str(alpha)], complete=True)  # beta's event was lost
+        assert "Seen" in page.body and "Lost event" in page.body
+        assert preview.version == 2  # one page per save: the stale one was never shown
+        assert not stale_rounds(preview.parses)
     finally:
         preview.close()
 

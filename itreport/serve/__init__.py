@@ -7,6 +7,8 @@ server-sent events. See `preview` for the state and `server` for the HTTP side.
 
 from __future__ import annotations
 
+import os
+import stat
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -31,16 +33,38 @@ def watched_folders(options: PreviewOptions) -> list[Path]:
 
 
 def fingerprint(folders: list[Path]) -> tuple[tuple[str, int, int], ...]:
-    """Every file's path, modification time and size: what a rebuild saw."""
+    """Every file's path, modification time and size: what a rebuild saw. A folder that goes
+    away or cannot be listed meanwhile is passed over (the build says what is wrong with it)."""
     seen = []
     for folder in folders:
-        for path in sorted(folder.rglob("*")):
-            try:
-                st = path.lstat()
-            except OSError:
-                continue
-            seen.append((str(path), st.st_mtime_ns, st.st_size))
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames.sort()
+            for name in sorted(dirnames + filenames):
+                path = os.path.join(dirpath, name)
+                try:
+                    st = os.lstat(path)
+                except OSError:
+                    continue
+                seen.append((path, st.st_mtime_ns, st.st_size))
     return tuple(seen)
+
+
+def identities(folders: list[Path]) -> tuple[tuple[int, int] | None, ...]:
+    """Which folder each path is (device and inode; None while there is none): a watcher follows
+    the folder it was given, so one removed and made again, or swapped by a rename, is not."""
+    found: list[tuple[int, int] | None] = []
+    for folder in folders:
+        try:
+            st = os.stat(folder)
+        except OSError:
+            found.append(None)
+            continue
+        found.append((st.st_dev, st.st_ino) if stat.S_ISDIR(st.st_mode) else None)
+    return tuple(found)
+
+
+MAX_WATCHER_FAILURES = 3
+"""Watchers in a row that fail before reporting anything: then the preview stops following edits."""
 
 
 def watch(
@@ -50,14 +74,50 @@ def watch(
 
     The watcher is in place once the first (possibly empty) batch arrives; an edit saved between
     the first build and that moment is caught by comparing the files with what that build saw.
+    A watcher that fails once it is running (watchfiles gives up on a file name that is not
+    UTF-8), or whose folder was removed and made again, is replaced by a new one, after a build
+    that looks at every file: whatever the old one had not yet reported is lost.
     """
+    failures = 0
+    while not stop.is_set():
+        folders = watched_folders(preview.options)
+        followed = [preview.options.content, *folders]
+        where = identities(followed)
+        reported = threading.Event()
+        try:
+            reason = _follow(preview, stop, on_build, ready, folders, where, reported)
+        except RuntimeError as exc:  # watchfiles' WatchfilesRustInternalError
+            failures = 0 if reported.is_set() else failures + 1
+            if failures >= MAX_WATCHER_FAILURES:
+                raise
+            reason = f"{type(exc).__name__}: {exc}"
+        if reason is None:
+            return
+        on_build(f"watching the folders again ({reason})")
+
+
+def _follow(
+    preview: Preview,
+    stop: threading.Event,
+    on_build: Callable[[str], None],
+    ready: threading.Event,
+    folders: list[Path],
+    where: tuple[tuple[int, int] | None, ...],
+    reported: threading.Event,
+) -> str | None:
+    """One watcher's life: build, then rebuild after each burst of changes. Returns None once
+    `stop` is set, or why the folders must be watched anew; `reported` is set once the watcher
+    is in place."""
+    from watchfiles import Change
     from watchfiles import watch as file_changes
 
-    folders = watched_folders(preview.options)
     complete = events_complete(folders)
     before = fingerprint(folders)
     page = preview.rebuild()
     on_build(f"built in {page.seconds:.2f} s" if page.ok else "problems: the page lists them")
+    first = True
+    followed = [preview.options.content, *folders]
+    roots = {os.path.abspath(folder) for folder in folders}
     for changes in file_changes(
         *folders,
         debounce=DEBOUNCE_MS,
@@ -66,17 +126,22 @@ def watch(
         yield_on_timeout=True,
         rust_timeout=READY_PROBE_MS,
     ):
-        if not ready.is_set():
+        if first:
+            first = False
+            reported.set()
             ready.set()
             if not changes and fingerprint(folders) == before:
                 continue
         elif not changes:
+            if identities(followed) != where:
+                return "a watched folder was removed or replaced"
             continue
         page = preview.rebuild((path for _change, path in changes), complete=complete and bool(changes))
-        if complete and preview.missed():
-            # The watcher lost an event (its queue overflowed): build again, looking at every file.
-            page = preview.rebuild()
         on_build(f"rebuilt in {page.seconds:.2f} s" if page.ok else "problems: the page lists them")
+        # A folder made again at once can get the removed one's inode back: its removal says it.
+        if any(change == Change.deleted and os.path.abspath(path) in roots for change, path in changes):
+            return "a watched folder was removed"
+    return None
 
 
 def _watch_guarded(

@@ -78,10 +78,20 @@ def type_of(path: str, mounts: dict[str, str]) -> str | None:
         probe = parent
 
 
+def local_below(path: str, mounts: dict[str, str]) -> bool:
+    """Whether the (resolved) folder and every mount inside it are local file systems: a share
+    mounted on a subfolder (`content/projects` on NFS) is watched through the folder too, and
+    another machine's writes there pass inotify by."""
+    inside = path.rstrip("/") + "/"
+    return type_of(path, mounts) in LOCAL_TYPES and all(
+        kind in LOCAL_TYPES for point, kind in mounts.items() if point.startswith(inside)
+    )
+
+
 def events_complete(folders: Iterable[Path], mountinfo: Path = MOUNTINFO) -> bool:
     """Whether native events report every change under `folders`: Linux, no polling (forced,
-    or watchfiles' choice under WSL), and every folder on a local file system. Anything
-    unknown answers False."""
+    or watchfiles' choice under WSL), and every folder on a local file system, with no other
+    file system mounted inside it. Anything unknown answers False."""
     if not sys.platform.startswith("linux") or os.environ.get("WATCHFILES_FORCE_POLLING"):
         return False
     if "microsoft-standard" in platform.release():
@@ -90,4 +100,4 @@ def events_complete(folders: Iterable[Path], mountinfo: Path = MOUNTINFO) -> boo
         mounts = mount_types(mountinfo.read_text(encoding="utf-8", errors="replace"))
     except OSError:
         return False
-    return all(type_of(os.path.realpath(folder), mounts) in LOCAL_TYPES for folder in folders)
+    return all(local_below(os.path.realpath(folder), mounts) for folder in folders)

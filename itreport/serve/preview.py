@@ -60,12 +60,20 @@ class Preview:
 
         `changed`: the paths the file watcher reported; they are read again whatever their
         stamps say (see `ParseMemo.suspect`). `complete`: they are every change since the last
-        build, so the files they do not name are not looked at (see `itreport.content._records`).
+        build, so the files they do not name are not looked at (see `itreport.content._records`);
+        a file that changed without a report (the watcher lost an event) is caught right after,
+        by a build that looks at every file, before the page is published.
         """
+        from itreport.content import stale_rounds
+
         with self._lock:
             self.parses.suspect(changed, complete=complete)
             start = time.perf_counter()
             body, ok = self._build("html")
+            # Checked under the same lock: a print preview built in between would look at every
+            # file and keep what it saw, and the stale page would pass the check.
+            if complete and stale_rounds(self.parses):
+                body, ok = self._build("html")
             page = Page(body.decode("utf-8"), ok, time.perf_counter() - start)
             with self.changed:
                 page.version = self.current.version + 1
@@ -74,14 +82,6 @@ class Preview:
                     self.last_good = page
                 self.changed.notify_all()
             return page
-
-    def missed(self) -> bool:
-        """Whether a content file changed without the watcher saying so since the last build
-        (a lost event): the caller then builds again, looking at every file."""
-        from itreport.content import stale_rounds
-
-        with self._lock:
-            return stale_rounds(self.parses)
 
     def pdf(self) -> tuple[bytes, bool]:
         """The paged layout (the real PDF) for the current version, built once per version."""
