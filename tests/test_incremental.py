@@ -487,6 +487,16 @@ def test_cross_file_findings_follow_every_file_they_read(tmp_path: Path, trusted
     assert not lines("2026.yaml", "refs.resolve")
     (content / "projects" / "broken.yaml").unlink()
     same_as_fresh("the broken project deleted", "refs.resolve")
+    # strategy.yaml: an owner who is not on the staff; an objective renamed under the projects.
+    edit(
+        "strategy.yaml",
+        "2026–2027\n    owner: goran.lindahl\n",
+        "2026–2027\n    owner: goran.lindahll\n",
+        "refs.resolve",
+    )
+    assert lines("strategy.yaml", "refs.resolve")
+    edit("strategy.yaml", "  - id: digital-customer\n", "  - id: digital-customers\n")
+    assert lines("ai-chatbot-pilot.yaml", "refs.resolve")
     # The team tree, open positions, the division's settings.
     edit(
         "teams.yaml", "    lead: karin.holm\n", "    parent: apps\n    lead: karin.holm\n", "hierarchy.cycle"
@@ -498,6 +508,13 @@ def test_cross_file_findings_follow_every_file_they_read(tmp_path: Path, trusted
         absent=("hierarchy.cycle",),
     )
     edit("positions.yaml", "    filled_by: linnea.ostberg\n", "", "positions.filled")
+    edit(
+        "positions.yaml",
+        "01\n    role: service-desk-analyst\n",
+        "01\n    role: desk-analyst\n",
+        "refs.resolve",
+    )
+    assert lines("positions.yaml", "refs.resolve")
     edit("division.yaml", "  status_stale_days: 45\n", "  status_stale_days: 5\n", "projects.stale")
     assert len(lines("", "projects.stale")) > 1
     edit("division.yaml", "  certification_expiry_days: 90\n", "  certification_expiry_days: 400\n")
@@ -517,6 +534,13 @@ def test_cross_file_findings_follow_every_file_they_read(tmp_path: Path, trusted
     assert lines("private/people.yaml", "bounds.money-places")
     # Editions: one renamed (the recipients' references break), then one named for October only,
     # which writes the board's files until the period moves.
+    edit("briefings.yaml", "  - id: executive\n", "  - id: finance\n", "ids.unique")
+    edit(
+        "briefings.yaml",
+        "  - id: finance\n    title: CIO",
+        "  - id: executive\n    title: CIO",
+        absent=("ids.unique",),
+    )
     edit("briefings.yaml", "  - id: board\n", "  - id: boardroom\n", "refs.resolve")
     edit("briefings.yaml", 'filename: "cio-{period}"', 'filename: "board-2026-10"', "outputs.collision")
     period = "  start: 2026-10-01\n  end: 2026-10-31\n"

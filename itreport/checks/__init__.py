@@ -8,10 +8,11 @@ not change. Models are frozen, and the loader hands out the very same model obje
 whose bytes did not change, so a rule's work is split by the files it reads: `per_entity` replays
 what a rule found in an entity (a file, a project) that is the same object as in the last build,
 `each` does the same for values read from each entity (the ids of a file, say), and `kept_for`
-keeps a value worked out from several of those while each of them is the very same object. Each
-keeps one build's worth (the last build's), under the memo of the `remembering` block, and
-compares entities by identity only: an equal model from edited bytes (a comment added) stands at
-other lines, and its findings are worked out again.
+(`kept_with_findings`, with the findings reported on the way) keeps a value worked out from
+several of those while each of them is the very same object. Each keeps what it last worked out,
+with the entities it came from, under the memo of the `remembering` block, and compares entities
+by identity only: an equal model from edited bytes (a comment added) stands at other lines, and
+its findings are worked out again.
 """
 
 from __future__ import annotations
@@ -72,7 +73,10 @@ class Checker:
     last: dict[str, Any] | None = field(default=None, repr=False)
     """What the last build's checks kept (`KEPT`); None outside `remembering`: nothing is kept."""
     now: dict[str, Any] = field(default_factory=dict, repr=False)
-    """What this build keeps for the next one, by purpose."""
+    """What this build keeps for the next one, by purpose: what the last build kept, updated.
+    An entry holds the entities it was worked out from, so one kept from an older build (work
+    that a kept value above it made unnecessary since) is still checked by identity."""
+    _kept: set[str] = field(default_factory=set, repr=False)
     _by_type: dict[type, list[Any]] | None = field(default=None, repr=False)
     _rows: dict[int, tuple[Sequence[Any], tuple[Any, ...]]] = field(default_factory=dict, repr=False)
     _moved: dict[tuple[int, int], list[int]] = field(default_factory=dict, repr=False)
@@ -219,16 +223,11 @@ class Checker:
         `each`, a model) and the key is equal (settings such as as_of)."""
         if self.last is None:
             return compute()
-        last: _Kept | None = self.last.get(purpose)
-        if (
-            last is not None
-            and len(last.parts) == len(parts)
-            and all(map(is_, parts, last.parts))
-            and (last.key is key or last.key == key)
-        ):
+        last = self._still(purpose, parts, key)
+        if last is not None:
             value: T = last.value
-        else:
-            value = compute()
+            return value
+        value = compute()
         self._keep(purpose, _Kept(parts, key, value))
         return value
 
@@ -239,20 +238,46 @@ class Checker:
         findings of the last build are replayed while each part is the very object it was then
         and the key is equal. The parts must include the entities the findings stand in: the
         same object, the same places."""
+        self.kept_with_findings(purpose, parts, partial(rule, self), key)
+
+    def kept_with_findings(
+        self, purpose: str, parts: tuple[object, ...], compute: Callable[[], T], key: Hashable = None
+    ) -> T:
+        """`compute()` as `kept_for`, for a computation that also reports findings: they are
+        replayed with the value. What the work inside it keeps of its own stays for a later
+        build that runs it again."""
         if self.last is None:
-            rule(self)
-            return
-        found = self.kept_for(purpose, parts, partial(_record, self.content, _whole(rule), None), key)
-        self.problems.extend(found)
+            return compute()
+        last = self._still(purpose, parts, key)
+        if last is not None:
+            value: T
+            value, found = last.value
+            self.problems.extend(found)
+            return value
+        start = len(self.problems)
+        value = compute()
+        self._keep(purpose, _Kept(parts, key, (value, tuple(self.problems[start:]))))
+        return value
+
+    def _still(self, purpose: str, parts: tuple[object, ...], key: Hashable) -> _Kept | None:
+        """What was kept for `purpose`, if each part is the very object it was then and the key
+        is equal (None: work it out again)."""
+        assert self.last is not None
+        last: _Kept | None = self.last.get(purpose)
+        if (
+            last is not None
+            and len(last.parts) == len(parts)
+            and all(map(is_, parts, last.parts))
+            and (last.key is key or last.key == key)
+        ):
+            return last
+        return None
 
     def _keep(self, purpose: str, entry: _Each | _Kept) -> None:
-        if purpose in self.now:
+        if purpose in self._kept:
             raise ValueError(f"{purpose!r} is kept twice in one build")  # one would undo the other
+        self._kept.add(purpose)
         self.now[purpose] = entry
-
-
-def _whole(rule: Callable[[Checker], None]) -> Callable[[Checker, None], None]:
-    return lambda ctx, _none: rule(ctx)
 
 
 def _record(content: Content, rule: Callable[[Checker, E], None], entity: E) -> tuple[Problem, ...]:
@@ -291,7 +316,8 @@ def run_checks(content: Content) -> list[Problem]:
     ]
     memo = active_memo()
     last = memo.kept_round(KEPT) if memo is not None else None
-    ctx = Checker(content, last=None if memo is None else last if isinstance(last, dict) else {})
+    last = last if isinstance(last, dict) else {}
+    ctx = Checker(content, last=None if memo is None else last, now=dict(last))
     for rule in rules:
         rule(ctx)
     if memo is not None:

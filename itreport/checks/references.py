@@ -8,7 +8,7 @@ sets it is checked against stay the same.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -77,156 +77,120 @@ class Refs:
             self.one(ctx, entity, key, i)
 
 
-def _ids(file_ids: Callable[[Any], Iterable[str]]) -> Callable[[Any], tuple[str, ...]]:
-    return lambda source: tuple(file_ids(source))
+def _ids(attr: str | None, source: Any) -> tuple[str, ...]:
+    return (source.id,) if attr is None else tuple(item.id for item in getattr(source, attr))
 
 
 def _refs(
-    ctx: Checker,
-    name: str,
-    sources: Sequence[Any],
-    ids_of: Callable[[Any], Iterable[str]],
-    items: Callable[[], Iterable[Any]],
-    what: str,
-    defined_in: str,
-    kind: str,
+    ctx: Checker, sources: Sequence[Any], attr: str | None, what: str, defined_in: str = "", kind: str = ""
 ) -> Refs:
-    """The ids of one kind, read file by file from `sources`; duplicates reported.
+    """The ids of one kind: of the items under `attr` in each source file (of the sources
+    themselves when None), duplicates reported.
 
     In a preview the ids of an unchanged file are not read again, and the Refs is the very
     object of the last build while the ids and whether the kind loaded are the same: keys that
-    hold it compare at once. Duplicates are looked for among `items()` only when there are any.
+    hold it compare at once. Duplicates are looked for item by item only when there are any.
     """
-    ids = ctx.each(f"refs.ids.{name}", sources, None, _ids(ids_of))
+    ids = ctx.each(f"refs.ids.{what}", sources, attr, partial(_ids, attr))
     skip = kind in ctx.content.incomplete
     refs: Refs = ctx.kept_for(
-        f"refs.set.{name}", (ids, skip), lambda: Refs(frozenset(ids), what, defined_in, skip, len(ids))
+        f"refs.set.{what}", (ids, skip), lambda: Refs(frozenset(ids), what, defined_in, skip, len(ids))
     )
     if refs.count != len(refs.ids):
-        _index(ctx, items(), what)
+        items = sources if attr is None else [item for source in sources for item in getattr(source, attr)]
+        _index(ctx, items, what)
     return refs
+
+
+@dataclass(frozen=True)
+class _Singles:
+    """The kinds of ids read from files of which there is one (people.yaml, teams.yaml, …)."""
+
+    people: Refs
+    teams: Refs
+    roles: Refs
+    certs: Refs
+    programmes: Refs
+    centres: Refs
+    units: Refs
+    objectives: Refs
 
 
 def check(ctx: Checker) -> None:
     c = ctx.content
-    division = [c.division]
-    training = ctx.files_of(TrainingFile)
-    strategy = [c.strategy]
-    people = _refs(
-        ctx,
-        "people",
+    division, strategy = [c.division], [c.strategy]
+    files = (
         ctx.files_of(PeopleFile),
-        _person_ids,
-        lambda: c.people,
-        "person",
-        "people.yaml",
-        "people",
+        ctx.files_of(TeamsFile),
+        ctx.files_of(RolesFile),
+        ctx.files_of(TrainingFile),
+        ctx.files_of(PositionsFile),
+        ctx.files_of(BriefingsFile),
     )
-    teams = _refs(
-        ctx, "teams", ctx.files_of(TeamsFile), _team_ids, lambda: c.teams, "team", "teams.yaml", "teams"
+    # All but the projects and budgets, in one: a preview after a project edit replays the lot.
+    parts = (*division, *strategy, *(file for kind in files for file in kind))
+    loaded = tuple(
+        kind in c.incomplete for kind in ("people", "teams", "roles", "training", "division", "strategy")
     )
-    roles = _refs(
-        ctx, "roles", ctx.files_of(RolesFile), _role_ids, lambda: c.roles, "role", "roles.yaml", "roles"
+    k = ctx.kept_with_findings(
+        "refs.singles", parts, partial(_singles, ctx, division, strategy, *files), loaded
     )
-    certs = _refs(
-        ctx,
-        "certs",
-        training,
-        _cert_ids,
-        lambda: c.certifications,
-        "certification",
-        "training.yaml",
-        "training",
-    )
-    programmes = _refs(
-        ctx,
-        "programmes",
-        training,
-        _programme_ids,
-        lambda: c.programmes,
-        "training programme",
-        "training.yaml",
-        "training",
-    )
-    centres = _refs(
-        ctx,
-        "centres",
-        division,
-        _centre_ids,
-        lambda: c.division.cost_centres,
-        "cost centre",
-        "division.yaml",
-        "division",
-    )
-    units = _refs(
-        ctx,
-        "units",
-        division,
-        _unit_ids,
-        lambda: c.division.business_units,
-        "business unit",
-        "division.yaml",
-        "division",
-    )
-    projects = _refs(
-        ctx, "projects", c.projects, _project_id, lambda: c.projects, "project", "projects/", "project"
-    )
-    objectives = _refs(
-        ctx,
-        "objectives",
-        strategy,
-        _objective_ids,
-        lambda: c.strategy.objectives,
-        "objective",
-        "strategy.yaml",
-        "strategy",
-    )
-    # Ids that nothing refers to, checked for duplicates only.
-    _refs(
-        ctx, "positions", ctx.files_of(PositionsFile), _position_ids, lambda: c.positions, "position", "", ""
-    )
-    _refs(ctx, "editions", ctx.files_of(BriefingsFile), _edition_ids, lambda: c.editions, "edition", "", "")
-    _refs(
-        ctx,
-        "coordination",
-        strategy,
-        _coordination_ids,
-        lambda: c.strategy.coordination,
-        "coordination item",
-        "",
-        "",
-    )
-    _refs(ctx, "problems", strategy, _problem_ids, lambda: c.strategy.problems, "problem", "", "")
+    projects = _refs(ctx, c.projects, None, "project", "projects/", "project")
+    project_refs = _ProjectRefs(k.people, k.units, k.objectives, projects)
+    ctx.per_entity("refs.project", c.projects, project_refs, partial(_project, k=project_refs))
+    budget_refs = _BudgetRefs(k.centres, projects, k.units, k.people)
+    ctx.per_entity("refs.budget", c.budgets, budget_refs, partial(_budget, k=budget_refs))
 
-    # File by file, each against the kinds of ids it may name (its key): a preview replays what an
-    # unchanged file gave while those are the same.
+
+def _singles(
+    ctx: Checker,
+    division: list[Division],
+    strategy: list[StrategyFile],
+    people_files: list[PeopleFile],
+    teams_files: list[TeamsFile],
+    roles_files: list[RolesFile],
+    training: list[TrainingFile],
+    positions_files: list[PositionsFile],
+    briefings_files: list[BriefingsFile],
+) -> _Singles:
+    """The ids of every kind but projects, and the references of their files, each file against
+    the kinds of ids it may name (its key): after an edit to one of them, the others' findings
+    are replayed while those are the same."""
+    people = _refs(ctx, people_files, "people", "person", "people.yaml", "people")
+    teams = _refs(ctx, teams_files, "teams", "team", "teams.yaml", "teams")
+    roles = _refs(ctx, roles_files, "roles", "role", "roles.yaml", "roles")
+    certs = _refs(ctx, training, "certifications", "certification", "training.yaml", "training")
+    programmes = _refs(ctx, training, "programmes", "training programme", "training.yaml", "training")
+    centres = _refs(ctx, division, "cost_centres", "cost centre", "division.yaml", "division")
+    units = _refs(ctx, division, "business_units", "business unit", "division.yaml", "division")
+    objectives = _refs(ctx, strategy, "objectives", "objective", "strategy.yaml", "strategy")
+    # Ids that nothing refers to, checked for duplicates only.
+    _refs(ctx, positions_files, "positions", "position")
+    _refs(ctx, briefings_files, "editions", "edition")
+    _refs(ctx, strategy, "coordination", "coordination item")
+    _refs(ctx, strategy, "problems", "problem")
+
     ctx.per_entity("refs.division", division, people, partial(_division, people=people, centres=centres))
     ctx.per_entity(
         "refs.teams",
-        ctx.files_of(TeamsFile),
+        teams_files,
         (teams, people, centres),
         partial(_teams, teams=teams, people=people, centres=centres),
     )
     ctx.per_entity(
-        "refs.roles",
-        ctx.files_of(RolesFile),
-        (certs, programmes),
-        partial(_roles, certs=certs, programmes=programmes),
+        "refs.roles", roles_files, (certs, programmes), partial(_roles, certs=certs, programmes=programmes)
     )
     ctx.per_entity("refs.training", training, certs, partial(_training, certs=certs))
     ctx.per_entity(
         "refs.positions",
-        ctx.files_of(PositionsFile),
+        positions_files,
         (roles, teams, people),
         partial(_positions, roles=roles, teams=teams, people=people),
     )
     person_refs = _PersonRefs(roles, teams, people, certs, programmes)
-    ctx.per_entity("refs.people", ctx.files_of(PeopleFile), person_refs, partial(_people, k=person_refs))
-    project_refs = _ProjectRefs(people, units, objectives, projects)
-    ctx.per_entity("refs.project", c.projects, project_refs, partial(_project, k=project_refs))
-    budget_refs = _BudgetRefs(centres, projects, units, people)
-    ctx.per_entity("refs.budget", c.budgets, budget_refs, partial(_budget, k=budget_refs))
+    ctx.per_entity("refs.people", people_files, person_refs, partial(_people, k=person_refs))
     ctx.per_entity("refs.strategy", strategy, people, partial(_strategy, people=people))
+    return _Singles(people, teams, roles, certs, programmes, centres, units, objectives)
 
 
 @dataclass(frozen=True)
@@ -252,58 +216,6 @@ class _BudgetRefs:
     projects: Refs
     units: Refs
     people: Refs
-
-
-def _person_ids(file: PeopleFile) -> Iterable[str]:
-    return (person.id for person in file.people)
-
-
-def _team_ids(file: TeamsFile) -> Iterable[str]:
-    return (team.id for team in file.teams)
-
-
-def _role_ids(file: RolesFile) -> Iterable[str]:
-    return (role.id for role in file.roles)
-
-
-def _cert_ids(file: TrainingFile) -> Iterable[str]:
-    return (cert.id for cert in file.certifications)
-
-
-def _programme_ids(file: TrainingFile) -> Iterable[str]:
-    return (programme.id for programme in file.programmes)
-
-
-def _centre_ids(division: Division) -> Iterable[str]:
-    return (centre.id for centre in division.cost_centres)
-
-
-def _unit_ids(division: Division) -> Iterable[str]:
-    return (unit.id for unit in division.business_units)
-
-
-def _project_id(project: Project) -> Iterable[str]:
-    return (project.id,)
-
-
-def _objective_ids(strategy: StrategyFile) -> Iterable[str]:
-    return (objective.id for objective in strategy.objectives)
-
-
-def _coordination_ids(strategy: StrategyFile) -> Iterable[str]:
-    return (item.id for item in strategy.coordination)
-
-
-def _problem_ids(strategy: StrategyFile) -> Iterable[str]:
-    return (problem.id for problem in strategy.problems)
-
-
-def _position_ids(file: PositionsFile) -> Iterable[str]:
-    return (position.id for position in file.positions)
-
-
-def _edition_ids(file: BriefingsFile) -> Iterable[str]:
-    return (edition.id for edition in file.editions)
 
 
 def _division(ctx: Checker, division: Division, people: Refs, centres: Refs) -> None:
