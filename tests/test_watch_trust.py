@@ -23,7 +23,7 @@ from itreport import serve
 from itreport.content import stale_rounds
 from itreport.load import FolderSource, ParseMemo, entry_path, remembering
 from itreport.serve.localfs import events_complete, mount_types, type_of
-from itreport.serve.preview import Preview, PreviewOptions
+from itreport.serve.preview import Preview, PreviewOptions, first_edition
 from itreport.source.reported import changes_listing
 from itreport.validate import validate_folder
 
@@ -238,3 +238,16 @@ def test_a_link_created_under_a_trusting_preview_is_refused(
         assert "leak.yaml" in preview.current.body and "99999" not in preview.current.body
     finally:
         preview.close()
+
+
+def test_the_previewed_edition_is_never_read_through_a_link_out_of_the_content(
+    content: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`briefings.yaml` is looked at, then read: a link put in its place in between (here: a
+    check that does not see it) must not be followed out of the content folder."""
+    secret = content.parent / "elsewhere.yaml"
+    secret.write_text("editions:\n  - id: read-from-outside\n", encoding="utf-8")
+    (content / "briefings.yaml").unlink(missing_ok=True)
+    (content / "briefings.yaml").symlink_to(secret)
+    monkeypatch.setattr(Path, "is_symlink", lambda self: False)  # swapped in after the check
+    assert first_edition(content) is None

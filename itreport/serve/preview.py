@@ -134,14 +134,18 @@ def first_edition(content: Path) -> str | None:
     """The edition previewed when none is named: the first in briefings.yaml (read each time, so
     editing that file is previewed too); None builds the default edition."""
     from itreport.load import parse
+    from itreport.source.confine import Refused, Root
 
     path = content / "briefings.yaml"
     if path.is_symlink() or not path.is_file():
         return None  # the build itself reports what is wrong with such a file
     try:
-        doc, _problems = parse(str(path), path.read_bytes())
-    except OSError:
+        # Read confined, as the build reads it: a link swapped in after the check above is
+        # refused, not followed out of the content folder.
+        raw = Root(content, "content folder").read("briefings.yaml")
+    except Refused:
         return None
+    doc, _problems = parse(str(path), raw)
     editions = doc.data.get("editions") if doc is not None and isinstance(doc.data, dict) else None
     if isinstance(editions, list) and editions and isinstance(editions[0], dict):
         first = editions[0].get("id")
