@@ -7,6 +7,7 @@ against its pydantic model, and collects every problem before giving up. Cross-f
 
 from __future__ import annotations
 
+import time
 from collections.abc import Container, Hashable
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatch
@@ -57,6 +58,7 @@ from itreport.models.strategy import NarrativeFile, StrategyFile
 from itreport.problems import Note, Problem, Severity, did_you_mean
 from itreport.source import fastyaml
 from itreport.source.reported import changes_listing
+from itreport.source.stamps import FileStamp, settled
 
 IGNORED_DIRS = ("schemas/",)
 M = TypeVar("M", bound=Model)
@@ -163,6 +165,10 @@ class FileRecord:
     """What the file's stamp was just before it was read (None: a link or a refused read, which
     is read again at every build)."""
     real: str
+    racy: bool = False
+    """The stamp was taken within a tick of the file's last change (see `settled`): a second
+    write in that tick would leave it as it is, so the file is read again at every build until
+    its stamp can stand for its bytes, as the stamp-based memo does (`ParseMemo.stamped`)."""
 
 
 @dataclass(frozen=True)
@@ -182,8 +188,9 @@ class FolderRound:  # not slotted: `cached_property` keeps its values in the ins
 
     @cached_property
     def unstamped(self) -> tuple[int, ...]:
-        """Positions of records without a stamp: links and refused reads, read at every build."""
-        return tuple(i for i, rec in enumerate(self.records) if rec.stamp is None)
+        """Positions of records read at every build: links and refused reads (no stamp), and
+        files whose stamp was racy when they were read."""
+        return tuple(i for i, rec in enumerate(self.records) if rec.stamp is None or rec.racy)
 
 
 def _record(
@@ -251,13 +258,16 @@ def _records(source: ContentSource) -> list[FileRecord]:
         before = memo.kept_round(key)
         earlier = {rec.rel: rec for rec in before.records} if isinstance(before, FolderRound) else {}
         for rel in _content_files(source):
+            seen_ns = time.time_ns()  # before the stamp, as in `read_one`
             doc, found, stamp = read_one(source, rel, fast)
+            racy = isinstance(stamp, FileStamp) and not settled(stamp, seen_ns)
             rec = earlier.get(rel)
             if rec is not None and rec.doc is doc and doc is not None and not found and rec.stamp is not None:
                 # The file is what it was (the same document, from the memo): so is its record.
-                records.append(replace(rec, stamp=stamp))
+                records.append(replace(rec, stamp=stamp, racy=racy))
             else:
-                records.append(_record(source, rel, doc, found, stamp))
+                rec = _record(source, rel, doc, found, stamp)
+                records.append(replace(rec, racy=True) if racy else rec)
     else:
         # Only the reported files and those never kept by stamp (links, refused reads) are
         # looked at: the cost follows what changed, not the size of the division.
@@ -265,7 +275,11 @@ def _records(source: ContentSource) -> list[FileRecord]:
         again = {last.index[path] for path in reported if path in last.index} | set(last.unstamped)
         for i in sorted(again):
             rel = records[i].rel
-            records[i] = _record(source, rel, *read_one(source, rel, fast))
+            seen_ns = time.time_ns()
+            doc, found, stamp = read_one(source, rel, fast)
+            rec = _record(source, rel, doc, found, stamp)
+            racy = isinstance(stamp, FileStamp) and not settled(stamp, seen_ns)
+            records[i] = replace(rec, racy=True) if racy else rec
     memo.keep(key, FolderRound(source.root, source.shown_as, source.what, source.listing(), tuple(records)))
     return records
 

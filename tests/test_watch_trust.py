@@ -146,9 +146,12 @@ def test_a_share_mounted_inside_a_local_folder_is_not_trusted(
     assert events_complete([Path("/work/content/budget")], info, tmp_path)  # beside the share, not over it
 
 
-def test_a_file_changed_without_a_report_is_found_after_the_build(content: Path) -> None:
+def test_a_file_changed_without_a_report_is_found_after_the_build(
+    content: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A lost event (inotify's queue overflowed) leaves the trusted build stale for a moment:
     `stale_rounds` sees it, and a build that looks at every file catches up."""
+    monkeypatch.setattr("itreport.content.settled", lambda stamp, seen_ns: True)  # files of old
     memo = ParseMemo()
     with remembering(memo):
         validate_folder(content)
@@ -166,6 +169,36 @@ def test_a_file_changed_without_a_report_is_found_after_the_build(content: Path)
     assert not stale_rounds(memo)
     (content / "projects" / "gamma.yaml").write_text("id: gamma\n", encoding="utf-8")
     assert stale_rounds(memo)  # a file that appeared
+
+
+def test_a_file_written_twice_within_a_tick_is_read_again_without_a_report(
+    content: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two writes of the same size within one tick of the file system's clock can leave a file's
+    stamp as it was. The stamp-based memo reads such a file again until its stamp is two seconds
+    old; a trusted build must too, or a lost event hides the second write for good (the check
+    after the build compares stamps, which did not move)."""
+    beta = content / "projects" / "beta.yaml"
+    real_stamp = FolderSource.stamp
+    frozen: dict[str, Any] = {}
+
+    def stamp(self: FolderSource, rel: str) -> Any:
+        found = real_stamp(self, rel)
+        return frozen.setdefault(rel, found) if rel == "projects/beta.yaml" else found
+
+    monkeypatch.setattr(FolderSource, "stamp", stamp)  # the second write within the same tick
+    memo = ParseMemo()
+    with remembering(memo):
+        validate_folder(content)
+    beta.write_text(
+        beta.read_text(encoding="utf-8").replace("Beta rollout", "Beta restart"), encoding="utf-8"
+    )
+    memo.suspect([], complete=True)  # its event was lost
+    with remembering(memo):
+        result = validate_folder(content)
+    assert result.content is not None
+    assert "Beta restart" in [project.name for project in result.content.projects]
+    assert not stale_rounds(memo)
 
 
 def _watch_with(batches: Any, preview: Preview, monkeypatch: pytest.MonkeyPatch) -> list[str]:
