@@ -111,15 +111,18 @@ def test_only_local_file_systems_are_trusted(tmp_path: Path, monkeypatch: pytest
     info.write_text(MOUNTINFO, encoding="utf-8")
     monkeypatch.delenv("WATCHFILES_FORCE_POLLING", raising=False)
     monkeypatch.setattr("platform.release", lambda: "6.1.0")
-    assert events_complete([Path("/work/content"), Path("/tmp/templates")], info)
-    assert not events_complete([Path("/work/content"), Path("/srv/team share/templates")], info)
-    assert not events_complete([Path("/home/me/fuse/content")], info)
-    assert not events_complete([Path("/work/content")], tmp_path / "no-mountinfo")
+    assert events_complete([Path("/work/content"), Path("/tmp/templates")], info, tmp_path)
+    assert not events_complete([Path("/work/content"), Path("/srv/team share/templates")], info, tmp_path)
+    assert not events_complete([Path("/home/me/fuse/content")], info, tmp_path)
+    assert not events_complete([Path("/work/content")], tmp_path / "no-mountinfo", tmp_path)
+    # `tmp_path` stands for /proc/sys/fs/inotify elsewhere; without it (a kernel without
+    # inotify) watchfiles falls back to polling without a word.
+    assert not events_complete([Path("/work/content")], info, tmp_path / "no-inotify")
     monkeypatch.setattr("platform.release", lambda: "5.15.90.1-microsoft-standard-WSL2")
-    assert not events_complete([Path("/work/content")], info)  # watchfiles polls under WSL
+    assert not events_complete([Path("/work/content")], info, tmp_path)  # watchfiles polls under WSL
     monkeypatch.setattr("platform.release", lambda: "6.1.0")
     monkeypatch.setenv("WATCHFILES_FORCE_POLLING", "1")
-    assert not events_complete([Path("/work/content")], info)
+    assert not events_complete([Path("/work/content")], info, tmp_path)
 
 
 def test_a_share_mounted_inside_a_local_folder_is_not_trusted(
@@ -137,10 +140,10 @@ def test_a_share_mounted_inside_a_local_folder_is_not_trusted(
     )
     monkeypatch.delenv("WATCHFILES_FORCE_POLLING", raising=False)
     monkeypatch.setattr("platform.release", lambda: "6.1.0")
-    assert not events_complete([Path("/work/content")], info)
-    assert not events_complete([Path("/work/templates"), Path("/work/content/")], info)
-    assert events_complete([Path("/work/templates")], info)  # a local file system inside: fine
-    assert events_complete([Path("/work/content/budget")], info)  # beside the share, not over it
+    assert not events_complete([Path("/work/content")], info, tmp_path)
+    assert not events_complete([Path("/work/templates"), Path("/work/content/")], info, tmp_path)
+    assert events_complete([Path("/work/templates")], info, tmp_path)  # a local file system inside: fine
+    assert events_complete([Path("/work/content/budget")], info, tmp_path)  # beside the share, not over it
 
 
 def test_a_file_changed_without_a_report_is_found_after_the_build(content: Path) -> None:

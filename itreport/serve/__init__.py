@@ -15,6 +15,7 @@ from pathlib import Path
 
 from itreport.serve.localfs import events_complete
 from itreport.serve.preview import Preview, PreviewOptions
+from itreport.serve.relevant import Relevant
 from itreport.serve.server import PreviewServer
 
 # Milliseconds: how long to gather a burst of file events (an editor's save is several) and how
@@ -120,6 +121,7 @@ def _follow(
     roots = {os.path.abspath(folder) for folder in folders}
     for changes in file_changes(
         *folders,
+        watch_filter=Relevant(folders),
         debounce=DEBOUNCE_MS,
         step=STEP_MS,
         stop_event=stop,

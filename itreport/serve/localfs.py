@@ -36,6 +36,8 @@ LOCAL_TYPES = frozenset(
 """File systems written only through this machine's kernel, so inotify sees every write."""
 
 MOUNTINFO = Path("/proc/self/mountinfo")
+INOTIFY = Path("/proc/sys/fs/inotify")
+"""Present when the kernel has inotify (its limits live there)."""
 
 
 def _unescape(field: str) -> str:
@@ -88,12 +90,14 @@ def local_below(path: str, mounts: dict[str, str]) -> bool:
     )
 
 
-def events_complete(folders: Iterable[Path], mountinfo: Path = MOUNTINFO) -> bool:
-    """Whether native events report every change under `folders`: Linux, no polling (forced,
-    or watchfiles' choice under WSL), and every folder on a local file system, with no other
-    file system mounted inside it. Anything unknown answers False."""
+def events_complete(folders: Iterable[Path], mountinfo: Path = MOUNTINFO, inotify: Path = INOTIFY) -> bool:
+    """Whether native events report every change under `folders`: Linux with inotify, no polling
+    (forced, or watchfiles' choice under WSL), and every folder on a local file system, with no
+    other file system mounted inside it. Anything unknown answers False."""
     if not sys.platform.startswith("linux") or os.environ.get("WATCHFILES_FORCE_POLLING"):
         return False
+    if not inotify.is_dir():
+        return False  # a kernel without inotify: watchfiles polls instead, and does not say so
     if "microsoft-standard" in platform.release():
         return False
     try:
