@@ -873,3 +873,33 @@ def test_risk_reason_is_what_sets_the_colour(
 ) -> None:
     h = health(project(risks=risks, issues=issues))
     assert (h.dimensions["risk"], said(h)["risk"]) == (rag, reason)
+
+
+@pytest.mark.parametrize(
+    ("start", "days", "rag", "reason"),
+    [
+        # 60-day baseline (1 Nov – 31 Dec): 9 days is 15.0 % (red at 15 %), green by days (10/30).
+        ("2026-11-01", 9, Rag.RED, "+9 days against baseline, 15.0% of its duration"),
+        ("2026-11-01", 8, Rag.AMBER, "+8 days against baseline, 13.3% of its duration"),  # 13.33 %
+        ("2026-11-01", 10, Rag.RED, "+10 days against baseline, 16.6% of its duration"),  # amber by days
+        # 200-day baseline: 30 days is 15.0 %, red both ways: the days say it.
+        ("2026-06-14", 30, Rag.RED, "+30 days against baseline"),
+        # A year: 30 days is 8.2 %, amber by share, red by days: the days set it.
+        ("2026-01-01", 30, Rag.RED, "+30 days against baseline"),
+    ],
+)
+def test_schedule_reason_gives_the_share_when_the_share_sets_the_colour(
+    start: str, days: int, rag: Rag, reason: str
+) -> None:
+    end = date(2026, 12, 31) + timedelta(days=days)
+    schedule = {"baseline": {"start": start, "end": "2026-12-31"}, "forecast": {"end": str(end)}}
+    h = health(project(schedule=schedule))
+    assert (h.dimensions["schedule"], said(h)["schedule"]) == (rag, reason)
+
+
+def test_schedule_share_reason_in_swedish() -> None:
+    end = date(2026, 12, 31) + timedelta(days=9)
+    schedule = {"baseline": {"start": "2026-11-01", "end": "2026-12-31"}, "forecast": {"end": str(end)}}
+    h = health(project(schedule=schedule))
+    text = cause_text(h.reasons["schedule"], Formatter("sv_SE", "SEK"), Translator("sv"))
+    assert text == "+9 dagar mot baslinjen, 15,0\u00a0% av dess längd"

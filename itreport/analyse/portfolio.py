@@ -172,12 +172,16 @@ def assess(project: Project, people: dict[str, Person], t: Thresholds, as_of: da
     why: dict[str, Reason] = {}
     # schedule
     overdue_key = [m for m in project.milestones if m.key and m.actual is None and milestone_due(m) < as_of]
-    sched = worst(
-        [by_threshold(slip_days, t.schedule_slip_days), by_threshold(slip_pct, t.schedule_slip_pct)]
-    )
+    by_days = by_threshold(slip_days, t.schedule_slip_days)
+    by_share = by_threshold(slip_pct, t.schedule_slip_pct)
+    sched = worst([by_days, by_share])
     if overdue_key:
         sched = Rag.RED
         why["schedule"] = Reason("milestone_overdue", (("name", overdue_key[0].name),))
+    elif slip_days and slip_pct is not None and by_share.severity > by_days.severity:
+        # The share of the duration sets the colour: "+20 days" alone beside a red that the
+        # thresholds give from 30 days would contradict them.
+        why["schedule"] = Reason("slip_share", (("days", slip_days), ("pct", slip_pct)))
     elif slip_days:
         why["schedule"] = Reason("slip", (("days", slip_days),))
     dims["schedule"] = sched

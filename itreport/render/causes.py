@@ -24,6 +24,10 @@ def cause_text(reason: Any, fmt: Formatter, tr: Translator) -> str:
     if key == "slip":
         days = int(values["days"])
         return tr("reason.slip", days=fmt.signed(days), plural=days)
+    if key == "slip_share":
+        days = int(values["days"])
+        share = fmt.percent(Decimal(values["pct"]), 1)
+        return tr("reason.slip_share", days=fmt.signed(days), pct=share, plural=days)
     if key == "overrun":
         return tr("reason.overrun", pct=fmt.percent(Decimal(values["pct"]), 1, signed=True))
     if key == "risk":
