@@ -142,6 +142,10 @@ def test_exception_causes_are_in_the_editions_language() -> None:
         "oåtgärdad risk: Leverantör (poäng 16)"
     )
     assert cause_text(Reason("comment", (("text", "Scope creep"),)), *sv) == "Scope creep"  # as written
+    # Causes are joined by "; ": a comment's closing full stop or semicolon would print ".;".
+    assert cause_text(Reason("comment", (("text", "Owner covering. "),)), *sv) == "Owner covering"
+    assert cause_text(Reason("comment", (("text", "Owner covering;"),)), *sv) == "Owner covering"
+    assert cause_text(Reason("comment", (("text", "Waiting..."),)), *sv) == "Waiting..."
 
 
 def test_swedish_editions_name_thousands_one_way(tmp_path: Path) -> None:

@@ -14,13 +14,16 @@ from itreport.render.i18n import Translator
 
 
 def cause_text(reason: Any, fmt: Formatter, tr: Translator) -> str:
-    """The reason as a phrase; the manager's own comment is shown as written."""
+    """The reason as a phrase; the manager's own comment is shown as written, but for a closing
+    full stop or semicolon: causes are phrases joined by "; ", and "covering.; Risk: …" reads
+    as a typo in a board pack. An ellipsis stays."""
     key, pairs = getattr(reason, "key", None), getattr(reason, "values", None)
     if not isinstance(key, str) or not isinstance(pairs, tuple):
         raise TypeError("the cause filter takes a project's reason, such as h.reasons['schedule']")
     values = dict(pairs)
     if key == "comment":
-        return str(values.get("text", ""))
+        text = str(values.get("text", "")).rstrip()
+        return text[:-1].rstrip() if text.endswith((".", ";")) and not text.endswith("..") else text
     if key == "slip":
         days = int(values["days"])
         return tr("reason.slip", days=fmt.signed(days), plural=days)
