@@ -8,10 +8,10 @@ against its pydantic model, and collects every problem before giving up. Cross-f
 from __future__ import annotations
 
 import time
-from collections.abc import Container, Hashable
+from collections.abc import Container, Hashable, Iterable
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatch
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from operator import attrgetter
 from pathlib import Path
 from typing import Any, TypeVar
@@ -172,7 +172,7 @@ class FileRecord:
 
 
 @dataclass(frozen=True)
-class FolderRound:  # not slotted: `cached_property` keeps its values in the instance's __dict__
+class FolderRound:
     """What a build read from a content folder: its listing and a record per file, in order."""
 
     root: Path
@@ -180,17 +180,35 @@ class FolderRound:  # not slotted: `cached_property` keeps its values in the ins
     what: str
     listing: tuple[list[str], list[str]]
     records: tuple[FileRecord, ...]
+    index: dict[str, int]
+    """Each record's position by the real path of its file (what a watcher's report names)."""
+    unstamped: frozenset[int]
+    """Positions of records read at every build: links and refused reads (no stamp), and files
+    whose stamp was racy when they were read."""
 
-    @cached_property
-    def index(self) -> dict[str, int]:
-        """Each record's position by the real path of its file (what a watcher's report names)."""
-        return {rec.real: i for i, rec in enumerate(self.records)}
-
-    @cached_property
-    def unstamped(self) -> tuple[int, ...]:
-        """Positions of records read at every build: links and refused reads (no stamp), and
-        files whose stamp was racy when they were read."""
-        return tuple(i for i, rec in enumerate(self.records) if rec.stamp is None or rec.racy)
+    @classmethod
+    def of(
+        cls,
+        source: FolderSource,
+        records: list[FileRecord],
+        last: FolderRound | None = None,
+        again: Iterable[int] = (),
+    ) -> FolderRound:
+        """The round of `records`; with `last`, records that differ from its only at `again`
+        (a trusted rebuild): its index stands, and only those positions are sorted anew, so
+        that keeping a round costs what changed, not the number of files."""
+        if last is None:
+            index = {rec.real: i for i, rec in enumerate(records)}
+            unstamped = frozenset(i for i, rec in enumerate(records) if rec.stamp is None or rec.racy)
+        else:
+            index = last.index
+            redone = set(again)
+            unstamped = frozenset(
+                (last.unstamped - redone) | {i for i in redone if records[i].stamp is None or records[i].racy}
+            )
+        return cls(
+            source.root, source.shown_as, source.what, source.listing(), tuple(records), index, unstamped
+        )
 
 
 def _record(
@@ -272,7 +290,7 @@ def _records(source: ContentSource) -> list[FileRecord]:
         # Only the reported files and those never kept by stamp (links, refused reads) are
         # looked at: the cost follows what changed, not the size of the division.
         records = list(last.records)
-        again = {last.index[path] for path in reported if path in last.index} | set(last.unstamped)
+        again = {last.index[path] for path in reported if path in last.index} | last.unstamped
         for i in sorted(again):
             rel = records[i].rel
             seen_ns = time.time_ns()
@@ -280,7 +298,9 @@ def _records(source: ContentSource) -> list[FileRecord]:
             rec = _record(source, rel, doc, found, stamp)
             racy = isinstance(stamp, FileStamp) and not settled(stamp, seen_ns)
             records[i] = replace(rec, racy=True) if racy else rec
-    memo.keep(key, FolderRound(source.root, source.shown_as, source.what, source.listing(), tuple(records)))
+    memo.keep(
+        key, FolderRound.of(source, records) if last is None else FolderRound.of(source, records, last, again)
+    )
     return records
 
 
