@@ -82,6 +82,22 @@ def test_link_to_process_environment_is_refused(content: Path, tmp_path: Path) -
     _clean(proc.stdout + proc.stderr, "/proc", "ITREPORT_TEST_TOKEN")
 
 
+def test_an_emacs_lock_beside_a_file_is_not_content(content: Path, tmp_path: Path) -> None:
+    """Emacs keeps `.#people.yaml` (a link to `user@host.pid:boot`) while a buffer is modified:
+    it is not content. A link so named that leads to a file is still listed, and refused."""
+    (content / ".#people.yaml").symlink_to("karin@laptop.4242:1700000000")
+    (content / "projects" / ".#alpha.yaml").symlink_to("karin@laptop.4242")
+    result = CliRunner().invoke(main, ["validate", "content"])
+    assert result.exit_code == 0, result.output
+    assert ".#" not in result.output
+    secret = _secret(tmp_path)
+    (content / ".#teams.yaml").symlink_to(secret)
+    result = CliRunner().invoke(main, ["validate", "content"])
+    assert result.exit_code == 1
+    assert "content/.#teams.yaml: error: is a symbolic link to a file outside" in result.output
+    _clean(result.output, str(secret))
+
+
 def test_link_inside_the_folder_is_followed(content: Path) -> None:
     (content / "archive").mkdir()
     (content / "teams.yaml").rename(content / "archive" / "teams.yml.txt")

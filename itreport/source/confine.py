@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -196,11 +197,30 @@ class Root:
                 if os.path.islink(os.path.join(dirpath, name)) or name.endswith(suffixes):
                     out.append(prefix + name)
             for name in filenames:
+                if name.startswith(".#") and editor_lock(os.path.join(dirpath, name)):
+                    continue
                 if name.endswith(suffixes):
                     out.append(prefix + name)
                 elif name.rstrip().lower().endswith(suffixes):
                     misnamed.append(prefix + name)
         return sorted(out), sorted(misnamed)
+
+
+_EMACS_LOCK = re.compile(r"[^/\s]+@[^/\s]+\.\d+(:\d+)?")
+
+
+def editor_lock(path: str) -> bool:
+    """Whether `path` is Emacs's lock of a file being edited: `.#people.yaml`, a link whose target
+    names no file but the editing user, host and process (`anna@laptop.4242:1700000000`).
+
+    While a buffer is modified, Emacs keeps one beside the file; listed as content, it made the
+    preview refuse a link at every keystroke. Nothing is read from it, and a link to a real
+    path, or a regular file, named so is listed as any other (and a link refused)."""
+    try:
+        target = os.readlink(path)
+    except OSError:
+        return False
+    return _EMACS_LOCK.fullmatch(target) is not None
 
 
 _READ_HINT = "make the file readable by the user who runs itreport"
