@@ -90,6 +90,13 @@ def test_an_emacs_lock_beside_a_file_is_not_content(content: Path, tmp_path: Pat
     result = CliRunner().invoke(main, ["validate", "content"])
     assert result.exit_code == 0, result.output
     assert ".#" not in result.output
+    # Shaped like a lock but leading to a file beside it: content, read through the link.
+    (content / "projects" / "alpha.yaml").rename(content / "projects" / "karin@laptop.7")
+    (content / "projects" / ".#alpha.yaml").unlink()
+    (content / "projects" / ".#alpha.yaml").symlink_to("karin@laptop.7")
+    result = CliRunner().invoke(main, ["validate", "content", "--format", "json"])
+    assert "projects/.#alpha.yaml" not in result.output  # read, and valid
+    assert "unknown project 'alpha'" not in result.output
     secret = _secret(tmp_path)
     (content / ".#teams.yaml").symlink_to(secret)
     result = CliRunner().invoke(main, ["validate", "content"])

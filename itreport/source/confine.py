@@ -211,7 +211,8 @@ _EMACS_LOCK = re.compile(r"[^/\s]+@[^/\s]+\.\d+(:\d+)?")
 
 def editor_lock(path: str) -> bool:
     """Whether `path` is Emacs's lock of a file being edited: `.#people.yaml`, a link whose target
-    names no file but the editing user, host and process (`anna@laptop.4242:1700000000`).
+    names no file but the editing user, host and process (`anna@laptop.4242:1700000000`), and
+    leads nowhere.
 
     While a buffer is modified, Emacs keeps one beside the file; listed as content, it made the
     preview refuse a link at every keystroke. Nothing is read from it, and a link to a real
@@ -220,7 +221,10 @@ def editor_lock(path: str) -> bool:
         target = os.readlink(path)
     except OSError:
         return False
-    return _EMACS_LOCK.fullmatch(target) is not None
+    # Dangling too: a link whose target happens to exist beside it is content like any other.
+    return _EMACS_LOCK.fullmatch(target) is not None and not os.path.lexists(
+        os.path.join(os.path.dirname(path), target)
+    )
 
 
 _READ_HINT = "make the file readable by the user who runs itreport"
