@@ -188,27 +188,17 @@ class FolderRound:
 
     @classmethod
     def of(
-        cls,
-        source: FolderSource,
-        records: list[FileRecord],
-        last: FolderRound | None = None,
-        again: Iterable[int] = (),
+        cls, source: FolderSource, records: list[FileRecord], last: FolderRound | None, again: Iterable[int]
     ) -> FolderRound:
         """The round of `records`; with `last`, records that differ from its only at `again`
-        (a trusted rebuild): its index stands, and only those positions are sorted anew, so
-        that keeping a round costs what changed, not the number of files."""
-        if last is None:
-            index = {rec.real: i for i, rec in enumerate(records)}
-            unstamped = frozenset(i for i, rec in enumerate(records) if rec.stamp is None or rec.racy)
-        else:
-            index = last.index
-            redone = set(again)
-            unstamped = frozenset(
-                (last.unstamped - redone) | {i for i in redone if records[i].stamp is None or records[i].racy}
-            )
-        return cls(
-            source.root, source.shown_as, source.what, source.listing(), tuple(records), index, unstamped
-        )
+        (a trusted rebuild, whose `again` holds every record read at every build): its index
+        stands, and only those positions are looked at, so that keeping a round costs what
+        changed, not the number of files."""
+        index = {rec.real: i for i, rec in enumerate(records)} if last is None else last.index
+        positions = range(len(records)) if last is None else again
+        unstamped = frozenset(i for i in positions if records[i].stamp is None or records[i].racy)
+        listing = source.listing()
+        return cls(source.root, source.shown_as, source.what, listing, tuple(records), index, unstamped)
 
 
 def _record(
@@ -271,37 +261,39 @@ def _records(source: ContentSource) -> list[FileRecord]:
         ):
             last = kept
             source.adopt_listing(kept.listing)
-    records: list[FileRecord] = []
+    again: set[int] = set()
     if last is None:
         before = memo.kept_round(key)
         earlier = {rec.rel: rec for rec in before.records} if isinstance(before, FolderRound) else {}
-        for rel in _content_files(source):
-            seen_ns = time.time_ns()  # before the stamp, as in `read_one`
-            doc, found, stamp = read_one(source, rel, fast)
-            racy = isinstance(stamp, FileStamp) and not settled(stamp, seen_ns)
-            rec = earlier.get(rel)
-            if rec is not None and rec.doc is doc and doc is not None and not found and rec.stamp is not None:
-                # The file is what it was (the same document, from the memo): so is its record.
-                records.append(replace(rec, stamp=stamp, racy=racy))
-            else:
-                rec = _record(source, rel, doc, found, stamp)
-                records.append(replace(rec, racy=True) if racy else rec)
+        records = [_read_record(source, rel, fast, earlier.get(rel)) for rel in _content_files(source)]
     else:
-        # Only the reported files and those never kept by stamp (links, refused reads) are
-        # looked at: the cost follows what changed, not the size of the division.
+        # Only the reported files and those read at every build (links, refused reads, racy
+        # stamps) are looked at: the cost follows what changed, not the size of the division.
         records = list(last.records)
         again = {last.index[path] for path in reported if path in last.index} | last.unstamped
         for i in sorted(again):
-            rel = records[i].rel
-            seen_ns = time.time_ns()
-            doc, found, stamp = read_one(source, rel, fast)
-            rec = _record(source, rel, doc, found, stamp)
-            racy = isinstance(stamp, FileStamp) and not settled(stamp, seen_ns)
-            records[i] = replace(rec, racy=True) if racy else rec
-    memo.keep(
-        key, FolderRound.of(source, records) if last is None else FolderRound.of(source, records, last, again)
-    )
+            records[i] = _read_record(source, records[i].rel, fast)
+    memo.keep(key, FolderRound.of(source, records, last, again))
     return records
+
+
+def _read_record(source: FolderSource, rel: str, fast: bool, earlier: FileRecord | None = None) -> FileRecord:
+    """A listed file read (or taken from the memo by its stamp) into its record, marked racy
+    when its stamp cannot stand for its bytes yet. `earlier`: the last build's record of the
+    file, kept when reading gave the very same document."""
+    seen_ns = time.time_ns()  # before the stamp, as in `read_one`
+    doc, found, stamp = read_one(source, rel, fast)
+    racy = isinstance(stamp, FileStamp) and not settled(stamp, seen_ns)
+    if (
+        earlier is not None
+        and earlier.doc is doc
+        and doc is not None
+        and not found
+        and earlier.stamp is not None
+    ):
+        return replace(earlier, stamp=stamp, racy=racy)
+    rec = _record(source, rel, doc, found, stamp)
+    return replace(rec, racy=True) if racy else rec
 
 
 def _content_files(source: ContentSource) -> list[str]:

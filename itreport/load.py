@@ -31,6 +31,7 @@ from itreport.source import compose, fastyaml
 from itreport.source.compose import Position as Position  # re-exported: callers import it from here
 from itreport.source.confine import Refused, Root
 from itreport.source.lines import char_index, locate, split_lines
+from itreport.source.reported import entry_path
 from itreport.source.stamps import FileStamp, settled
 
 try:  # pragma: no cover - the C loader is present in PyYAML wheels; the fallback keeps it working anyway
@@ -482,6 +483,7 @@ class ParseMemo:
         self._complete = False
         self._suspects_seen = False
         self._rounds: dict[Hashable, Any] = {}
+        self._refreshed: set[Hashable] = set()
         self._lock = threading.Lock()
         self.parsed: list[str] = []
         """Names parsed (not found here) by the last `remembering` block: what a rebuild cost."""
@@ -521,12 +523,14 @@ class ParseMemo:
             return self._rounds.get(key)
 
     def keep(self, key: Hashable, value: Any) -> None:
-        """What a build read from one folder, for the next build to start from."""
+        """What a build worked out (a folder's records, the checks' state), for the next build to
+        start from. What the next build does not keep again is let go when it ends."""
         with self._lock:
             self._rounds[key] = value
+            self._refreshed.add(key)
 
     def rounds(self) -> list[Any]:
-        """Everything kept by `keep`, for checking it against the files (see `serve`)."""
+        """Everything the last build kept, for checking it against the files (see `serve`)."""
         with self._lock:
             return list(self._rounds.values())
 
@@ -622,6 +626,10 @@ class ParseMemo:
             self._suspects.clear()
             self._complete = False
             self._suspects_seen = False
+            # A folder the build no longer read (the content deleted, say) is not checked for
+            # lost events: comparing it with files that are gone would build twice every time.
+            self._rounds = {key: value for key, value in self._rounds.items() if key in self._refreshed}
+            self._refreshed = set()
 
     def next_round(self) -> None:
         """A new build starts: per-object values not used in the last two builds are let go."""
@@ -631,14 +639,6 @@ class ParseMemo:
             memos = list(self._objects.values())
         for memo in memos:
             memo.next_round()
-
-
-def entry_path(path: str) -> str:
-    """A path with its folders resolved but not its last part: where a listed file is, as
-    `FolderSource.real` names it (a link is named as itself, not as its target)."""
-    absolute = os.path.abspath(path)
-    head, tail = os.path.split(absolute)
-    return os.path.join(os.path.realpath(head), tail) if tail else os.path.realpath(absolute)
 
 
 _MEMO: ContextVar[ParseMemo | None] = ContextVar("itreport_parse_memo", default=None)

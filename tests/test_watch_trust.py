@@ -21,10 +21,10 @@ import watchfiles
 
 from itreport import serve
 from itreport.content import stale_rounds
-from itreport.load import FolderSource, ParseMemo, entry_path, remembering
+from itreport.load import FolderSource, ParseMemo, remembering
 from itreport.serve.localfs import events_complete, mount_types, type_of
 from itreport.serve.preview import Preview, PreviewOptions, first_edition
-from itreport.source.reported import changes_listing
+from itreport.source.reported import changes_listing, entry_path
 from itreport.validate import validate_folder
 
 from .conftest import REPO

@@ -10,7 +10,6 @@ per file (`Checker.each`): models are frozen, so an unchanged file is not walked
 from __future__ import annotations
 
 import typing
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -110,16 +109,12 @@ class _Limits:
     """-places: an amount written with more decimals has a smaller exponent."""
 
 
-def suspects(entity: Model, limits: _Limits) -> Iterator[Suspect]:
+def _listed(entity: Model, limits: _Limits) -> list[Suspect]:
     """(owning entity, keys below it, value) for every date or amount in an entity that breaks a bound.
 
     The bounds are tested while walking, and keys are built only for a value that breaks one: a
     large division has some 150,000 amounts, nearly all of them fine.
     """
-    return iter(_listed(entity, limits))
-
-
-def _listed(entity: Model, limits: _Limits) -> list[Suspect]:
     found: list[Suspect] = []
     _walk(entity, limits, found)
     return found
@@ -186,14 +181,11 @@ def _item_hint(hint: Any, index: int) -> Any:
 
 
 def _file_suspects(limits: _Limits, file: Model) -> tuple[Suspect, ...]:
-    """What breaks a bound in one content file, walked down to its people, projects and lines."""
+    """What breaks a bound in one content file (or private record), walked down to its people,
+    projects and lines."""
     if isinstance(file, RecipientsFile):  # names and addresses: no dates, no amounts
         return ()
     return tuple(_listed(file, limits))
-
-
-def _private_suspects(limits: _Limits, entry: Model) -> tuple[Suspect, ...]:
-    return tuple(_listed(entry, limits))
 
 
 def _skip(owner: Model, keys: Keys, ctx: Checker) -> bool:
@@ -221,7 +213,7 @@ def check(ctx: Checker) -> None:
             "bounds.private",
             list(ctx.content.private_sources.values()),
             limits,
-            partial(_private_suspects, limits),
+            partial(_file_suspects, limits),
         ),
     )
     for owner, keys, value in found:

@@ -170,7 +170,7 @@ def _singles(
     _refs(ctx, strategy, "coordination", "coordination item")
     _refs(ctx, strategy, "problems", "problem")
 
-    ctx.per_entity("refs.division", division, people, partial(_division, people=people, centres=centres))
+    ctx.per_entity("refs.division", division, people, partial(_division, people=people))
     ctx.per_entity(
         "refs.teams",
         teams_files,
@@ -218,7 +218,7 @@ class _BudgetRefs:
     people: Refs
 
 
-def _division(ctx: Checker, division: Division, people: Refs, centres: Refs) -> None:
+def _division(ctx: Checker, division: Division, people: Refs) -> None:
     people.one(ctx, division, "head")
     for cc in division.cost_centres:
         people.one(ctx, cc, "owner")

@@ -12,12 +12,20 @@ import stat
 from collections.abc import Iterable
 
 
+def entry_path(path: str) -> str:
+    """A path with its folders resolved but not its last part: where a listed file is, as
+    `FolderSource.real` names it (a link is named as itself, not as its target)."""
+    absolute = os.path.abspath(path)
+    head, tail = os.path.split(absolute)
+    return os.path.join(os.path.realpath(head), tail) if tail else os.path.realpath(absolute)
+
+
 def changes_listing(
     reported: Iterable[str], base: str, listing: tuple[list[str], list[str]], suffixes: tuple[str, ...]
 ) -> bool:
     """True when a reported path may add to, remove from or change the kind of an entry in
     `listing` (the files and misnamed files of the folder whose resolved root is `base`, with a
-    trailing separator). Reported paths are entry paths (`itreport.load.entry_path`); those
+    trailing separator). Reported paths are entry paths (`entry_path`); those
     outside the folder do not concern it.
 
     Looked at on disk, so the answer is right whatever the event was called: an editor's save
@@ -50,6 +58,6 @@ def changes_listing(
                 return True
             continue
         name = rel.rsplit("/", 1)[-1]
-        if name.endswith(suffixes) or name.rstrip().lower().endswith(suffixes):
+        if name.rstrip().lower().endswith(suffixes):  # listed, or said to be misnamed
             return True  # a file the listing would hold: new
     return False
